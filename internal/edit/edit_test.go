@@ -1,0 +1,164 @@
+package edit_test
+
+import (
+	"context"
+	"errors"
+	"testing"
+
+	"kioku/internal/edit"
+	"kioku/internal/store"
+	"kioku/internal/storetest"
+	"kioku/internal/wiki"
+)
+
+func forEachEngine(t *testing.T, fn func(t *testing.T, s *store.Store)) {
+	for _, engine := range storetest.Engines() {
+		t.Run(string(engine), func(t *testing.T) {
+			t.Parallel()
+			fn(t, storetest.Open(t, engine))
+		})
+	}
+}
+
+func mustUser(t *testing.T, s *store.Store, name string) int64 {
+	t.Helper()
+	id, err := s.CreateUser(context.Background(), name, "x", "editor")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return id
+}
+
+func TestRevisionsMergeConflictRevert(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		svc := &edit.Service{Store: s}
+		ann := mustUser(t, s, "ann")
+		var workID, kon int64
+		err := svc.Apply(ctx, ann, "New film", func(c *edit.Changes) error {
+			var err error
+			kon, err = c.Create(ctx, wiki.KindPerson, &wiki.Person{Name: "Satoshi Kon"})
+			if err != nil {
+				return err
+			}
+			workID, err = c.Create(ctx, wiki.KindWork, &wiki.Work{Name: "Memories", Medium: wiki.MediumFilm,
+				Credits: []wiki.Credit{{Key: "k1", Person: wiki.Ref(kon), Role: "Writer"}}})
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		e, err := s.Entity(ctx, workID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got, want := e.Path(), "/anime/"+itoa(workID)+"-memories"; got != want {
+			t.Errorf("path = %q, want %q", got, want)
+		}
+		// Two edits from revision 1: one sets the rating, one adds a release. Both land.
+		base := &wiki.Work{Name: "Memories", Medium: wiki.MediumFilm, Credits: []wiki.Credit{{Key: "k1", Person: wiki.Ref(kon), Role: "Writer"}}}
+		a := wiki.Clone(base)
+		a.Rating = "R"
+		b := wiki.Clone(base)
+		b.Releases = []wiki.Release{{Key: "r1", Region: "JP", Language: "ja", Title: "メモリーズ", Date: "1995-12-23"}}
+		for _, d := range []*wiki.Work{a, b} {
+			if err := svc.Apply(ctx, ann, "change", func(c *edit.Changes) error { return c.Update(ctx, workID, 1, d) }); err != nil {
+				t.Fatalf("update from base 1: %v", err)
+			}
+		}
+		r, err := s.Revision(ctx, workID, 3)
+		if err != nil {
+			t.Fatal(err)
+		}
+		doc, _ := wiki.Decode(wiki.KindWork, r.Document)
+		w := doc.(*wiki.Work)
+		if w.Rating != "R" || len(w.Releases) != 1 {
+			t.Fatalf("merged revision 3 = rating %q, %d releases; want R and 1", w.Rating, len(w.Releases))
+		}
+		// A third edit from revision 1 sets another rating: a real conflict, nothing saved.
+		c := wiki.Clone(base)
+		c.Rating = "PG"
+		err = svc.Apply(ctx, ann, "change", func(ch *edit.Changes) error { return ch.Update(ctx, workID, 1, c) })
+		var ce *edit.ConflictError
+		if !errors.As(err, &ce) || !errors.Is(err, edit.ErrConflict) || ce.Conflicts[0].Field != "Rating" {
+			t.Fatalf("conflicting update: err = %v, want a conflict on Rating", err)
+		}
+		if e, _ := s.Entity(ctx, workID); e.Head != 3 {
+			t.Fatalf("head after conflict = %d, want 3", e.Head)
+		}
+		// Revert to revision 1 makes revision 4 with revision 1's document.
+		if err := svc.Revert(ctx, ann, workID, 1, ""); err != nil {
+			t.Fatal(err)
+		}
+		r4, err := s.Revision(ctx, workID, 4)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r1, _ := s.Revision(ctx, workID, 1)
+		if string(r4.Document) != string(r1.Document) || r4.Summary != "Reverted to revision 1" {
+			t.Errorf("revision 4 = %s (%q), want the document of revision 1", r4.Document, r4.Summary)
+		}
+		// The projection follows, and is rebuilt the same by Reindex.
+		links, err := s.LinksTo(ctx, kon, wiki.RelCredit)
+		if err != nil || len(links) != 1 || links[0].From.ID != workID || links[0].Role != "Writer" {
+			t.Fatalf("links to Kon = %+v, %v", links, err)
+		}
+		if _, err := s.DB().Exec(`DELETE FROM links`); err != nil {
+			t.Fatal(err)
+		}
+		if n, err := svc.Reindex(ctx); err != nil || n != 2 {
+			t.Fatalf("reindex = %d, %v; want 2 entities", n, err)
+		}
+		if again, _ := s.LinksTo(ctx, kon, wiki.RelCredit); len(again) != 1 {
+			t.Errorf("after reindex, links to Kon = %d, want 1", len(again))
+		}
+		editors, err := s.TopEditors(ctx, workID, 5)
+		if err != nil || len(editors) != 1 || editors[0].Edits != 4 {
+			t.Errorf("top editors = %+v, %v; want ann with 4", editors, err)
+		}
+	})
+}
+
+func TestApplyRefusesBadEdits(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		svc := &edit.Service{Store: s}
+		ann := mustUser(t, s, "ann")
+		var genre int64
+		if err := svc.Apply(ctx, ann, "genre", func(c *edit.Changes) error {
+			var err error
+			genre, err = c.Create(ctx, wiki.KindGenre, &wiki.Topic{Name: "Drama"})
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
+		tests := []struct {
+			name    string
+			summary string
+			doc     wiki.Document
+		}{
+			{"no summary", "", &wiki.Work{Name: "X", Medium: wiki.MediumTV}},
+			{"no name", "s", &wiki.Work{Medium: wiki.MediumTV}},
+			{"unknown medium", "s", &wiki.Work{Name: "X", Medium: "radio"}},
+			{"missing person", "s", &wiki.Work{Name: "X", Medium: wiki.MediumTV, Credits: []wiki.Credit{{Key: "a", Person: 999, Role: "Director"}}}},
+			{"genre as person", "s", &wiki.Work{Name: "X", Medium: wiki.MediumTV, Credits: []wiki.Credit{{Key: "a", Person: wiki.Ref(genre), Role: "Director"}}}},
+			{"bad date", "s", &wiki.Work{Name: "X", Medium: wiki.MediumTV, Releases: []wiki.Release{{Key: "a", Region: "JP", Title: "X", Date: "23/12/1995"}}}},
+		}
+		for _, tt := range tests {
+			err := svc.Apply(ctx, ann, tt.summary, func(c *edit.Changes) error {
+				_, err := c.Create(ctx, wiki.KindWork, tt.doc)
+				return err
+			})
+			var ve *wiki.ValidationError
+			if !errors.As(err, &ve) {
+				t.Errorf("%s: err = %v, want a validation error", tt.name, err)
+			}
+		}
+		var n int
+		if err := s.DB().QueryRow(`SELECT COUNT(*) FROM entities`).Scan(&n); err != nil || n != 1 {
+			t.Errorf("entities after refused edits = %d (%v), want 1", n, err)
+		}
+	})
+}
+
+func itoa(id int64) string { return wiki.Ref(id).ItemKey() }

@@ -1,0 +1,127 @@
+package store
+
+import (
+	"context"
+	"fmt"
+
+	"kioku/internal/wiki"
+)
+
+// ReplaceLinks sets the projection rows of one source entity to links.
+func (tx *Tx) ReplaceLinks(ctx context.Context, sourceID int64, links []wiki.Link) error {
+	if _, err := tx.exec(ctx, `DELETE FROM links WHERE source_id = ?`, sourceID); err != nil {
+		return fmt.Errorf("store: clear links of %d: %w", sourceID, err)
+	}
+	for _, l := range links {
+		_, err := tx.exec(ctx, `INSERT INTO links (source_id, target_id, rel, via_id, role, note, language, position)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, l.Source, l.Target, string(l.Rel), l.Via, l.Role, l.Note, l.Language, l.Position)
+		if err != nil {
+			return fmt.Errorf("store: link %d -> %d: %w", l.Source, l.Target, err)
+		}
+	}
+	return nil
+}
+
+// Backlink is a projection row seen from its target, with the source entity (and, for a voice
+// role, the character) it comes from.
+type Backlink struct {
+	wiki.Link
+	From      Entity
+	Character *Entity // for a voice role, the character voiced
+}
+
+// LinksTo lists the links to target of the given kinds, each with its source entity, ordered by
+// source name and position. Links from entities without an accepted revision are left out.
+func (c *conn) LinksTo(ctx context.Context, target int64, rels ...wiki.Rel) ([]Backlink, error) {
+	if len(rels) == 0 {
+		return nil, nil
+	}
+	in := make([]any, 0, len(rels)+1)
+	in = append(in, target)
+	for _, r := range rels {
+		in = append(in, string(r))
+	}
+	marks, _ := inList(make([]int64, len(rels)))
+	rows, err := c.query(ctx, `SELECT l.source_id, l.target_id, l.rel, l.via_id, l.role, l.note, l.language, l.position,
+		e.id, e.kind, e.head, e.name, e.segment, e.updated_at
+		FROM links l JOIN entities e ON e.id = l.source_id
+		WHERE l.target_id = ? AND l.rel IN (`+marks+`) AND e.head > 0
+		ORDER BY l.position, e.name_key, e.id`, in...)
+	if err != nil {
+		return nil, fmt.Errorf("store: links to %d: %w", target, err)
+	}
+	defer rows.Close()
+	var out []Backlink
+	var vias []int64
+	for rows.Next() {
+		var b Backlink
+		err := rows.Scan(&b.Source, &b.Target, &b.Rel, &b.Link.Via, &b.Role, &b.Note, &b.Language, &b.Position,
+			&b.From.ID, &b.From.Kind, &b.From.Head, &b.From.Name, &b.From.Segment, &b.From.UpdatedAt)
+		if err != nil {
+			return nil, err
+		}
+		if b.Link.Via != 0 {
+			vias = append(vias, b.Link.Via)
+		}
+		out = append(out, b)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	if len(vias) > 0 {
+		byID, err := c.EntitiesByID(ctx, vias)
+		if err != nil {
+			return nil, err
+		}
+		for i := range out {
+			if e, ok := byID[out[i].Link.Via]; ok {
+				out[i].Character = &e
+			}
+		}
+	}
+	return out, nil
+}
+
+// HeadDocument is an entity with the document of its current revision.
+type HeadDocument struct {
+	Entity   Entity
+	Document []byte
+}
+
+// HeadDocuments calls fn for every entity's current document, in id order, for rebuilding
+// projections.
+func (c *conn) HeadDocuments(ctx context.Context, fn func(HeadDocument) error) error {
+	rows, err := c.query(ctx, `SELECT e.id, e.kind, e.head, e.name, e.segment, e.updated_at, r.document
+		FROM entities e JOIN revisions r ON r.entity_id = e.id AND r.number = e.head ORDER BY e.id`)
+	if err != nil {
+		return fmt.Errorf("store: head documents: %w", err)
+	}
+	defer rows.Close()
+	var all []HeadDocument
+	for rows.Next() {
+		var h HeadDocument
+		var doc string
+		if err := rows.Scan(&h.Entity.ID, &h.Entity.Kind, &h.Entity.Head, &h.Entity.Name, &h.Entity.Segment, &h.Entity.UpdatedAt, &doc); err != nil {
+			return err
+		}
+		h.Document = []byte(doc)
+		all = append(all, h)
+	}
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	rows.Close()
+	// fn may write through the same transaction, which an open cursor would block.
+	for _, h := range all {
+		if err := fn(h); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// ClearLinks empties the link projection.
+func (tx *Tx) ClearLinks(ctx context.Context) error {
+	_, err := tx.exec(ctx, `DELETE FROM links`)
+	return err
+}

@@ -1,0 +1,186 @@
+// Package store keeps Kioku's data in SQLite or PostgreSQL through database/sql. All SQL lives
+// here, written once in a portable dialect; the few places where the engines differ are marked
+// by engine. Not-found and conflict conditions come back as the sentinel errors below.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
+	_ "modernc.org/sqlite"             // registers the "sqlite" driver
+)
+
+// Sentinel errors callers test with errors.Is.
+var (
+	ErrNotFound = errors.New("store: not found")
+	ErrConflict = errors.New("store: changed concurrently")
+	ErrExists   = errors.New("store: already exists")
+)
+
+// Engine is the database engine behind a store.
+type Engine string
+
+// The supported engines.
+const (
+	SQLite   Engine = "sqlite"
+	Postgres Engine = "postgres"
+)
+
+// Store is an open database. It is safe for concurrent use.
+type Store struct {
+	conn
+	db *sql.DB
+}
+
+// Tx is a store transaction; every read and write method of Store is available on it too.
+type Tx struct {
+	conn
+}
+
+// querier is what database/sql's DB and Tx have in common.
+type querier interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+// conn carries the methods shared by Store and Tx.
+type conn struct {
+	q      querier
+	engine Engine
+}
+
+// Open connects to the database named by dsn: a postgres:// or postgresql:// URL, or the path of
+// an SQLite file (created, with its folder, when missing). It does not migrate.
+func Open(ctx context.Context, dsn string) (*Store, error) {
+	var (
+		db     *sql.DB
+		err    error
+		engine Engine
+	)
+	if strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://") {
+		engine = Postgres
+		db, err = sql.Open("pgx", dsn)
+		if err == nil {
+			db.SetMaxOpenConns(20)
+			db.SetMaxIdleConns(20)
+			db.SetConnMaxIdleTime(5 * time.Minute)
+		}
+	} else {
+		engine = SQLite
+		path := strings.TrimPrefix(dsn, "sqlite:")
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			return nil, fmt.Errorf("store: create folder for %s: %w", path, err)
+		}
+		// WAL lets readers run beside the one writer; IMMEDIATE transactions take the write
+		// lock up front, so two writers queue on busy_timeout instead of failing to upgrade.
+		db, err = sql.Open("sqlite", "file:"+path+"?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)"+
+			"&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)&_txlock=immediate&_time_format=sqlite")
+		if err == nil {
+			db.SetMaxOpenConns(8)
+			db.SetMaxIdleConns(8)
+		}
+	}
+	if err != nil {
+		return nil, fmt.Errorf("store: open: %w", err)
+	}
+	if err := db.PingContext(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("store: connect: %w", err)
+	}
+	return &Store{conn: conn{q: db, engine: engine}, db: db}, nil
+}
+
+// Engine tells which database engine the store runs on.
+func (s *Store) Engine() Engine { return s.engine }
+
+// DB is the underlying pool, for tests and maintenance commands.
+func (s *Store) DB() *sql.DB { return s.db }
+
+// Close closes the pool.
+func (s *Store) Close() error { return s.db.Close() }
+
+// Tx runs fn in a transaction, committing when fn returns nil and rolling back otherwise.
+func (s *Store) Tx(ctx context.Context, fn func(tx *Tx) error) error {
+	sqlTx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("store: begin: %w", s.mapErr(err))
+	}
+	if err := fn(&Tx{conn: conn{q: sqlTx, engine: s.engine}}); err != nil {
+		_ = sqlTx.Rollback()
+		return err
+	}
+	if err := sqlTx.Commit(); err != nil {
+		return fmt.Errorf("store: commit: %w", s.mapErr(err))
+	}
+	return nil
+}
+
+// rebind rewrites the portable '?' placeholders into PostgreSQL's $n form.
+func (c *conn) rebind(query string) string {
+	if c.engine != Postgres || !strings.Contains(query, "?") {
+		return query
+	}
+	var b strings.Builder
+	n := 0
+	for i := 0; i < len(query); i++ {
+		if query[i] == '?' {
+			n++
+			b.WriteByte('$')
+			b.WriteString(strconv.Itoa(n))
+			continue
+		}
+		b.WriteByte(query[i])
+	}
+	return b.String()
+}
+
+func (c *conn) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	res, err := c.q.ExecContext(ctx, c.rebind(query), args...)
+	return res, c.mapErr(err)
+}
+
+func (c *conn) query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	rows, err := c.q.QueryContext(ctx, c.rebind(query), args...)
+	return rows, c.mapErr(err)
+}
+
+func (c *conn) queryRow(ctx context.Context, query string, args ...any) *sql.Row {
+	return c.q.QueryRowContext(ctx, c.rebind(query), args...)
+}
+
+// mapErr turns driver errors into the package's sentinels.
+func (c *conn) mapErr(err error) error {
+	if err == nil {
+		return nil
+	}
+	if errors.Is(err, sql.ErrNoRows) {
+		return ErrNotFound
+	}
+	msg := err.Error()
+	if strings.Contains(msg, "UNIQUE constraint failed") || strings.Contains(msg, "SQLSTATE 23505") {
+		return fmt.Errorf("%w: %v", ErrExists, err)
+	}
+	return err
+}
+
+// inList returns "?, ?, ?" for n values and the values as arguments.
+func inList(ids []int64) (string, []any) {
+	args := make([]any, len(ids))
+	for i, id := range ids {
+		args[i] = id
+	}
+	return strings.TrimSuffix(strings.Repeat("?, ", len(ids)), ", "), args
+}
+
+// now is the time stamp written with new rows, in UTC with microseconds, the precision both
+// engines keep.
+func now() time.Time { return time.Now().UTC().Truncate(time.Microsecond) }

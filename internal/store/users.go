@@ -1,0 +1,106 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// User is an account.
+type User struct {
+	ID           int64
+	Name         string
+	PasswordHash string
+	Role         string
+	CreatedAt    time.Time
+}
+
+// UserKey is the form of a user name that must be unique: "Ann" and "ann" are one account.
+func UserKey(name string) string { return strings.ToLower(strings.TrimSpace(name)) }
+
+// CreateUser adds an account and returns its id; ErrExists if the name is taken.
+func (c *conn) CreateUser(ctx context.Context, name, passwordHash, role string) (int64, error) {
+	var id int64
+	err := c.queryRow(ctx, `INSERT INTO users (name, name_key, password_hash, role, created_at)
+		VALUES (?, ?, ?, ?, ?) RETURNING id`, name, UserKey(name), passwordHash, role, now()).Scan(&id)
+	if err != nil {
+		return 0, fmt.Errorf("store: create user %q: %w", name, c.mapErr(err))
+	}
+	return id, nil
+}
+
+const userColumns = `id, name, password_hash, role, created_at`
+
+func scanUser(row interface{ Scan(...any) error }) (User, error) {
+	var u User
+	err := row.Scan(&u.ID, &u.Name, &u.PasswordHash, &u.Role, &u.CreatedAt)
+	return u, err
+}
+
+// UserByName finds an account by name, ignoring case.
+func (c *conn) UserByName(ctx context.Context, name string) (User, error) {
+	u, err := scanUser(c.queryRow(ctx, `SELECT `+userColumns+` FROM users WHERE name_key = ?`, UserKey(name)))
+	if err != nil {
+		return User{}, fmt.Errorf("store: user %q: %w", name, c.mapErr(err))
+	}
+	return u, nil
+}
+
+// SetPassword replaces an account's password hash.
+func (c *conn) SetPassword(ctx context.Context, userID int64, passwordHash string) error {
+	_, err := c.exec(ctx, `UPDATE users SET password_hash = ? WHERE id = ?`, passwordHash, userID)
+	return err
+}
+
+// Session is a signed-in browser.
+type Session struct {
+	User      User
+	CSRFToken string
+	ExpiresAt time.Time
+}
+
+// CreateSession records a session under the hash of its cookie token.
+func (c *conn) CreateSession(ctx context.Context, tokenHash string, userID int64, csrfToken string, expires time.Time) error {
+	_, err := c.exec(ctx, `INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, expires_at)
+		VALUES (?, ?, ?, ?, ?)`, tokenHash, userID, csrfToken, now(), expires.UTC())
+	if err != nil {
+		return fmt.Errorf("store: create session: %w", err)
+	}
+	return nil
+}
+
+// SessionByToken finds the unexpired session with this token hash, with its user.
+func (c *conn) SessionByToken(ctx context.Context, tokenHash string) (Session, error) {
+	var s Session
+	err := c.queryRow(ctx, `SELECT u.id, u.name, u.password_hash, u.role, u.created_at, s.csrf_token, s.expires_at
+		FROM sessions s JOIN users u ON u.id = s.user_id
+		WHERE s.token_hash = ? AND s.expires_at > ?`, tokenHash, now()).
+		Scan(&s.User.ID, &s.User.Name, &s.User.PasswordHash, &s.User.Role, &s.User.CreatedAt, &s.CSRFToken, &s.ExpiresAt)
+	if err != nil {
+		return Session{}, fmt.Errorf("store: session: %w", c.mapErr(err))
+	}
+	return s, nil
+}
+
+// DeleteSession ends a session.
+func (c *conn) DeleteSession(ctx context.Context, tokenHash string) error {
+	_, err := c.exec(ctx, `DELETE FROM sessions WHERE token_hash = ?`, tokenHash)
+	return err
+}
+
+// Setting reads a named value kept by the store; ErrNotFound when it was never set.
+func (c *conn) Setting(ctx context.Context, name string) (string, error) {
+	var v string
+	if err := c.queryRow(ctx, `SELECT value FROM settings WHERE name = ?`, name).Scan(&v); err != nil {
+		return "", c.mapErr(err)
+	}
+	return v, nil
+}
+
+// SetSetting stores a named value.
+func (c *conn) SetSetting(ctx context.Context, name, value string) error {
+	_, err := c.exec(ctx, `INSERT INTO settings (name, value) VALUES (?, ?)
+		ON CONFLICT (name) DO UPDATE SET value = excluded.value`, name, value)
+	return err
+}

@@ -1,0 +1,220 @@
+package wiki
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+	"unicode/utf8"
+)
+
+// Episode is an episode of a series or a segment of an anthology, ordered within its work.
+type Episode struct {
+	Work         Ref    `json:"work" wiki:"Work"`
+	Number       int    `json:"number" wiki:"Number"`
+	Segment      bool   `json:"segment,omitempty" wiki:"Anthology segment"`
+	Name         string `json:"name" wiki:"Name"`
+	OriginalName string `json:"original_name,omitempty" wiki:"Original name"`
+	Romanized    string `json:"romanized,omitempty" wiki:"Romanized name"`
+	AirDate      string `json:"air_date,omitempty" wiki:"Air date"`
+	Summary      string `json:"summary,omitempty" wiki:"Summary"`
+	Description  string `json:"description,omitempty" wiki:"Description"`
+}
+
+// Title returns the episode's name.
+func (e *Episode) Title() string { return e.Name }
+
+// Refs lists the work the episode belongs to.
+func (e *Episode) Refs() []Target { return refs(KindWork, e.Work) }
+
+// Validate reports every problem with the episode.
+func (e *Episode) Validate() error {
+	var p problems
+	p.required("name", e.Name)
+	p.limit("name", e.Name, 300)
+	p.ref("work", e.Work)
+	if e.Number < 0 || e.Number > 100_000 {
+		p.addf("number must be between 0 and 100000")
+	}
+	p.date("air date", e.AirDate)
+	p.limit("original name", e.OriginalName, 300)
+	p.limit("romanized name", e.Romanized, 300)
+	p.limit("summary", e.Summary, 2000)
+	p.limit("description", e.Description, 100_000)
+	return p.err()
+}
+
+// Character is a fictional character appearing in works.
+type Character struct {
+	Name        string `json:"name" wiki:"Name"`
+	NativeName  string `json:"native_name,omitempty" wiki:"Native name"`
+	Summary     string `json:"summary,omitempty" wiki:"Summary"`
+	Description string `json:"description,omitempty" wiki:"Description"`
+}
+
+// Title returns the character's name.
+func (c *Character) Title() string { return c.Name }
+
+// Refs returns nothing: a character's appearances are owned by works.
+func (c *Character) Refs() []Target { return nil }
+
+// Validate reports every problem with the character.
+func (c *Character) Validate() error {
+	var p problems
+	p.names(c.Name, c.NativeName)
+	p.limit("summary", c.Summary, 2000)
+	p.limit("description", c.Description, 100_000)
+	return p.err()
+}
+
+// Person is a real person: staff member or voice actor.
+type Person struct {
+	Name        string `json:"name" wiki:"Name"`
+	NativeName  string `json:"native_name,omitempty" wiki:"Native name"`
+	BirthDate   string `json:"birth_date,omitempty" wiki:"Birth date"`
+	BirthPlace  string `json:"birth_place,omitempty" wiki:"Birth place"`
+	Summary     string `json:"summary,omitempty" wiki:"Summary"`
+	Description string `json:"description,omitempty" wiki:"Description"`
+}
+
+// Title returns the person's name.
+func (p *Person) Title() string { return p.Name }
+
+// Refs returns nothing: a person's credits are owned by works.
+func (p *Person) Refs() []Target { return nil }
+
+// Validate reports every problem with the person.
+func (p *Person) Validate() error {
+	var v problems
+	v.names(p.Name, p.NativeName)
+	v.date("birth date", p.BirthDate)
+	v.limit("birth place", p.BirthPlace, 200)
+	v.limit("summary", p.Summary, 2000)
+	v.limit("description", p.Description, 100_000)
+	return v.err()
+}
+
+// Company is a studio, producer, licensor or distributor.
+type Company struct {
+	Name        string `json:"name" wiki:"Name"`
+	NativeName  string `json:"native_name,omitempty" wiki:"Native name"`
+	Founded     string `json:"founded,omitempty" wiki:"Founded"`
+	Summary     string `json:"summary,omitempty" wiki:"Summary"`
+	Description string `json:"description,omitempty" wiki:"Description"`
+}
+
+// Title returns the company's name.
+func (c *Company) Title() string { return c.Name }
+
+// Refs returns nothing: a company's works are owned by works.
+func (c *Company) Refs() []Target { return nil }
+
+// Validate reports every problem with the company.
+func (c *Company) Validate() error {
+	var p problems
+	p.names(c.Name, c.NativeName)
+	p.date("founded", c.Founded)
+	p.limit("summary", c.Summary, 2000)
+	p.limit("description", c.Description, 100_000)
+	return p.err()
+}
+
+// Topic is the document of a franchise, genre, theme or concept: a named page that works point
+// to.
+type Topic struct {
+	Name        string `json:"name" wiki:"Name"`
+	Summary     string `json:"summary,omitempty" wiki:"Summary"`
+	Description string `json:"description,omitempty" wiki:"Description"`
+}
+
+// Title returns the topic's name.
+func (t *Topic) Title() string { return t.Name }
+
+// Refs returns nothing: works point to topics, not the other way.
+func (t *Topic) Refs() []Target { return nil }
+
+// Validate reports every problem with the topic.
+func (t *Topic) Validate() error {
+	var p problems
+	p.names(t.Name, "")
+	p.limit("summary", t.Summary, 2000)
+	p.limit("description", t.Description, 100_000)
+	return p.err()
+}
+
+// ValidationError lists what is wrong with a document or a form, in words a person can act on.
+type ValidationError struct {
+	Problems []string
+}
+
+func (e *ValidationError) Error() string {
+	return "invalid: " + strings.Join(e.Problems, "; ")
+}
+
+// Invalid builds a ValidationError from one or more problems.
+func Invalid(format string, args ...any) *ValidationError {
+	return &ValidationError{Problems: []string{fmt.Sprintf(format, args...)}}
+}
+
+type problems []string
+
+func (p *problems) addf(format string, args ...any) { *p = append(*p, fmt.Sprintf(format, args...)) }
+
+func (p *problems) required(field, v string) {
+	if strings.TrimSpace(v) == "" {
+		p.addf("%s is required", field)
+	}
+}
+
+func (p *problems) limit(field, v string, n int) {
+	if utf8.RuneCountInString(v) > n {
+		p.addf("%s is longer than %d characters", field, n)
+	}
+	if !utf8.ValidString(v) {
+		p.addf("%s is not valid UTF-8", field)
+	}
+}
+
+func (p *problems) names(name, native string) {
+	p.required("name", name)
+	p.limit("name", name, 300)
+	p.limit("native name", native, 300)
+}
+
+func (p *problems) key(field, key string) {
+	if key == "" {
+		p.addf("%s has no key", field)
+	}
+}
+
+func (p *problems) ref(field string, r Ref) {
+	if r <= 0 {
+		p.addf("%s is missing", field)
+	}
+}
+
+// datePattern accepts a full date or, when only part is known, a year or a year and month.
+var datePattern = regexp.MustCompile(`^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$`)
+
+func (p *problems) date(field, v string) {
+	if v != "" && !datePattern.MatchString(v) {
+		p.addf("%s %q is not a date like 1995-12-23 (or 1995-12, or 1995)", field, v)
+	}
+}
+
+func (p *problems) unique(field string, keys []string) {
+	seen := make(map[string]bool, len(keys))
+	for _, k := range keys {
+		if seen[k] {
+			p.addf("%s lists the same entry twice", field)
+			return
+		}
+		seen[k] = true
+	}
+}
+
+func (p problems) err() error {
+	if len(p) == 0 {
+		return nil
+	}
+	return &ValidationError{Problems: p}
+}
