@@ -22,12 +22,10 @@ func (tx *Tx) ReplaceLinks(ctx context.Context, sourceID int64, links []wiki.Lin
 	return nil
 }
 
-// Backlink is a projection row seen from its target, with the source entity (and, for a voice
-// role, the character) it comes from.
+// Backlink is a projection row seen from its target, with the source entity it comes from.
 type Backlink struct {
 	wiki.Link
-	From      Entity
-	Character *Entity // for a voice role, the character voiced
+	From Entity
 }
 
 // LinksTo lists the links to target of the given kinds, each with its source entity, ordered by
@@ -46,40 +44,22 @@ func (c *conn) LinksTo(ctx context.Context, target int64, rels ...wiki.Rel) ([]B
 		e.id, e.kind, e.head, e.name, e.segment, e.updated_at
 		FROM links l JOIN entities e ON e.id = l.source_id
 		WHERE l.target_id = ? AND l.rel IN (`+marks+`) AND e.head > 0
-		ORDER BY l.position, e.name_key, e.id`, in...)
+		ORDER BY e.name_key, e.id, l.position`, in...)
 	if err != nil {
 		return nil, fmt.Errorf("store: links to %d: %w", target, err)
 	}
 	defer rows.Close()
 	var out []Backlink
-	var vias []int64
 	for rows.Next() {
 		var b Backlink
-		err := rows.Scan(&b.Source, &b.Target, &b.Rel, &b.Link.Via, &b.Role, &b.Note, &b.Language, &b.Position,
+		err := rows.Scan(&b.Source, &b.Target, &b.Rel, &b.Via, &b.Role, &b.Note, &b.Language, &b.Position,
 			&b.From.ID, &b.From.Kind, &b.From.Head, &b.From.Name, &b.From.Segment, &b.From.UpdatedAt)
 		if err != nil {
 			return nil, err
 		}
-		if b.Link.Via != 0 {
-			vias = append(vias, b.Link.Via)
-		}
 		out = append(out, b)
 	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	if len(vias) > 0 {
-		byID, err := c.EntitiesByID(ctx, vias)
-		if err != nil {
-			return nil, err
-		}
-		for i := range out {
-			if e, ok := byID[out[i].Link.Via]; ok {
-				out[i].Character = &e
-			}
-		}
-	}
-	return out, nil
+	return out, rows.Err()
 }
 
 // HeadDocument is an entity with the document of its current revision.
@@ -124,4 +104,76 @@ func (c *conn) HeadDocuments(ctx context.Context, fn func(HeadDocument) error) e
 func (tx *Tx) ClearLinks(ctx context.Context) error {
 	_, err := tx.exec(ctx, `DELETE FROM links`)
 	return err
+}
+
+// HeadDocumentsByID reads the current documents of the given entities, keyed by id.
+func (c *conn) HeadDocumentsByID(ctx context.Context, ids []int64) (map[int64]HeadDocument, error) {
+	out := make(map[int64]HeadDocument, len(ids))
+	for len(ids) > 0 {
+		batch := ids[:min(len(ids), 500)]
+		ids = ids[len(batch):]
+		in, args := inList(batch)
+		rows, err := c.query(ctx, `SELECT e.id, e.kind, e.head, e.name, e.segment, e.updated_at, r.document
+			FROM entities e JOIN revisions r ON r.entity_id = e.id AND r.number = e.head WHERE e.id IN (`+in+`)`, args...)
+		if err != nil {
+			return nil, fmt.Errorf("store: head documents: %w", err)
+		}
+		for rows.Next() {
+			var h HeadDocument
+			var doc string
+			if err := rows.Scan(&h.Entity.ID, &h.Entity.Kind, &h.Entity.Head, &h.Entity.Name, &h.Entity.Segment, &h.Entity.UpdatedAt, &doc); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			h.Document = []byte(doc)
+			out[h.Entity.ID] = h
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// VoiceRole is a person voicing a character in a work.
+type VoiceRole struct {
+	Work      Entity
+	Character Entity
+	Person    Entity
+	Language  string
+}
+
+// VoiceRoles lists the voice roles of a person (when person is true) or of a character, with
+// the work, character and person of each, ordered by work name.
+func (c *conn) VoiceRoles(ctx context.Context, id int64, person bool) ([]VoiceRole, error) {
+	col := "l.via_id"
+	if person {
+		col = "l.target_id"
+	}
+	rows, err := c.query(ctx, `SELECT w.id, w.kind, w.head, w.name, w.segment, w.updated_at,
+			ch.id, ch.kind, ch.head, ch.name, ch.segment, ch.updated_at,
+			p.id, p.kind, p.head, p.name, p.segment, p.updated_at, l.language
+		FROM links l
+		JOIN entities w ON w.id = l.source_id
+		JOIN entities ch ON ch.id = l.via_id
+		JOIN entities p ON p.id = l.target_id
+		WHERE `+col+` = ? AND l.rel = 'voice' AND w.head > 0
+		ORDER BY w.name_key, w.id, l.position`, id)
+	if err != nil {
+		return nil, fmt.Errorf("store: voice roles of %d: %w", id, err)
+	}
+	defer rows.Close()
+	var out []VoiceRole
+	for rows.Next() {
+		var v VoiceRole
+		err := rows.Scan(&v.Work.ID, &v.Work.Kind, &v.Work.Head, &v.Work.Name, &v.Work.Segment, &v.Work.UpdatedAt,
+			&v.Character.ID, &v.Character.Kind, &v.Character.Head, &v.Character.Name, &v.Character.Segment, &v.Character.UpdatedAt,
+			&v.Person.ID, &v.Person.Kind, &v.Person.Head, &v.Person.Name, &v.Person.Segment, &v.Person.UpdatedAt, &v.Language)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, v)
+	}
+	return out, rows.Err()
 }

@@ -95,6 +95,10 @@ func mergeItems(label string, b, t, o reflect.Value, names Names) (reflect.Value
 			conflicts = append(conflicts, Conflict{Field: label, Theirs: "(removed)", Ours: describe(oItem)})
 		}
 	}
+	if out.Len() == 0 {
+		// An empty list is stored as none, as a decoded document has it.
+		return reflect.Zero(t.Type()), conflicts
+	}
 	return out, conflicts
 }
 

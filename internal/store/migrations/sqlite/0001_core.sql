@@ -70,3 +70,4 @@ CREATE TABLE settings (
     name  TEXT PRIMARY KEY,
     value TEXT NOT NULL
 );
+CREATE INDEX links_via ON links(via_id) WHERE via_id <> 0;

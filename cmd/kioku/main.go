@@ -1,0 +1,170 @@
+// Command kioku runs the Kioku wiki: serve it, migrate its store, add accounts, rebuild its
+// projections.
+package main
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+	"time"
+
+	"kioku/internal/auth"
+	"kioku/internal/config"
+	"kioku/internal/demo"
+	"kioku/internal/edit"
+	"kioku/internal/server"
+	"kioku/internal/store"
+	"kioku/internal/web"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr); err != nil {
+		fmt.Fprintln(os.Stderr, "kioku:", err)
+		os.Exit(1)
+	}
+}
+
+const usage = `Kioku, a community-edited encyclopedia of anime.
+
+Usage:
+  kioku serve [--addr 127.0.0.1:8080] [--data ./kioku-data] [--database DB] [--demo]
+  kioku migrate [--data DIR] [--database DB]
+  kioku user add --name NAME [--admin] [--data DIR] [--database DB]   (password on standard input)
+  kioku reindex [--data DIR] [--database DB]
+
+DB is a postgres:// URL or the path of an SQLite file (default: kioku.db in the data folder).
+`
+
+// run is the whole program, with its inputs and outputs passed in so that tests can call it.
+func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return errors.New("no command given")
+	}
+	var cfg config.Config
+	cmd, args := args[0], args[1:]
+	if cmd == "user" {
+		if len(args) == 0 || args[0] != "add" {
+			return errors.New("usage: kioku user add --name NAME [--admin]")
+		}
+		cmd, args = "user add", args[1:]
+	}
+	fs := flag.NewFlagSet("kioku "+cmd, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	var name string
+	var admin bool
+	switch cmd {
+	case "serve":
+		cfg.ServeFlags(fs)
+	case "migrate", "reindex":
+		cfg.StoreFlags(fs)
+	case "user add":
+		cfg.StoreFlags(fs)
+		fs.StringVar(&name, "name", "", "account name")
+		fs.BoolVar(&admin, "admin", false, "make the account an administrator")
+	case "help", "-h", "--help":
+		fmt.Fprint(stdout, usage)
+		return nil
+	default:
+		fmt.Fprint(stderr, usage)
+		return fmt.Errorf("unknown command %q", cmd)
+	}
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	log := slog.New(slog.NewTextHandler(stderr, nil))
+	st, err := store.Open(ctx, cfg.DSN())
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	if err := st.Migrate(ctx); err != nil {
+		return err
+	}
+	switch cmd {
+	case "migrate":
+		fmt.Fprintln(stdout, "store is up to date")
+		return nil
+	case "reindex":
+		n, err := (&edit.Service{Store: st}).Reindex(ctx)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "rebuilt the projections of %d entities\n", n)
+		return nil
+	case "user add":
+		return addUser(ctx, st, name, admin, stdin, stdout)
+	}
+	return serve(ctx, cfg, st, log, stdout)
+}
+
+func addUser(ctx context.Context, st *store.Store, name string, admin bool, stdin io.Reader, stdout io.Writer) error {
+	name = strings.TrimSpace(name)
+	if name == "" {
+		return errors.New("user add: --name is required")
+	}
+	line, err := bufio.NewReader(stdin).ReadString('\n')
+	if err != nil && !errors.Is(err, io.EOF) {
+		return fmt.Errorf("user add: read password: %w", err)
+	}
+	password := strings.TrimRight(line, "\r\n")
+	if err := auth.CheckPassword(password); err != nil {
+		return fmt.Errorf("user add: %w", err)
+	}
+	role := "editor"
+	if admin {
+		role = "admin"
+	}
+	if _, err := st.CreateUser(ctx, name, auth.Hash(password, auth.DefaultParams), role); err != nil {
+		if errors.Is(err, store.ErrExists) {
+			return fmt.Errorf("user add: an account named %q already exists", name)
+		}
+		return err
+	}
+	fmt.Fprintf(stdout, "added %s %q\n", role, name)
+	return nil
+}
+
+func serve(ctx context.Context, cfg config.Config, st *store.Store, log *slog.Logger, stdout io.Writer) error {
+	app, err := web.New(st, log, auth.DefaultParams)
+	if err != nil {
+		return err
+	}
+	handler := server.Routes(app)
+	if cfg.Demo {
+		password, err := demo.Load(ctx, st, handler, auth.DefaultParams)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "demo account: name %q, password %q\n", demo.Account, password)
+	}
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return err
+	}
+	srv := &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second,
+		WriteTimeout: 60 * time.Second, IdleTimeout: 2 * time.Minute}
+	fmt.Fprintf(stdout, "Kioku is serving http://%s/ (store: %s)\n", ln.Addr(), st.Engine())
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	shutdown, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	return srv.Shutdown(shutdown)
+}

@@ -1,0 +1,42 @@
+// Package config holds Kioku's settings: one struct, filled from command-line flags in main
+// and passed down.
+package config
+
+import (
+	"flag"
+	"path/filepath"
+)
+
+// Config is every setting a Kioku command uses.
+type Config struct {
+	// Addr is where serve listens.
+	Addr string
+	// DataDir holds the SQLite file (by default) and, later, uploaded images.
+	DataDir string
+	// Database is a postgres:// URL or the path of an SQLite file; empty means kioku.db in
+	// DataDir.
+	Database string
+	// Demo fills an empty wiki with the demo data and makes a demo account.
+	Demo bool
+}
+
+// StoreFlags registers the flags every command that touches the store takes.
+func (c *Config) StoreFlags(fs *flag.FlagSet) {
+	fs.StringVar(&c.DataDir, "data", "./kioku-data", "folder for Kioku's data")
+	fs.StringVar(&c.Database, "database", "", "postgres:// URL, or SQLite file (default: kioku.db in the data folder)")
+}
+
+// ServeFlags registers the flags of the serve command.
+func (c *Config) ServeFlags(fs *flag.FlagSet) {
+	c.StoreFlags(fs)
+	fs.StringVar(&c.Addr, "addr", "127.0.0.1:8080", "address to listen on")
+	fs.BoolVar(&c.Demo, "demo", false, "fill an empty wiki with demo data and make a demo account")
+}
+
+// DSN is the database the store opens.
+func (c *Config) DSN() string {
+	if c.Database != "" {
+		return c.Database
+	}
+	return filepath.Join(c.DataDir, "kioku.db")
+}

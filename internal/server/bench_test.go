@@ -1,0 +1,109 @@
+package server_test
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"kioku/internal/demo"
+	"kioku/internal/server"
+	"kioku/internal/store"
+	"kioku/internal/storetest"
+	"kioku/internal/web"
+	"kioku/internal/wiki"
+)
+
+// BenchmarkWorkPage measures the Memories page over loopback HTTP with a warm store, against a
+// handler in the same server that writes the same bytes with no work at all. The "ratio" metric
+// is the page's requests per second as a share of that ceiling.
+func BenchmarkWorkPage(b *testing.B) {
+	ctx := context.Background()
+	st := storetest.Open(b, store.SQLite)
+	app, err := web.New(st, slog.New(slog.NewTextHandler(io.Discard, nil)), cheap)
+	if err != nil {
+		b.Fatal(err)
+	}
+	site := server.Routes(app)
+	if _, err := demo.Load(ctx, st, site, cheap); err != nil {
+		b.Fatal(err)
+	}
+	works, err := st.EntitiesByName(ctx, wiki.KindWork, "Memories")
+	if err != nil || len(works) != 1 {
+		b.Fatalf("Memories: %v", err)
+	}
+	path := works[0].Path()
+	var body []byte
+	mux := http.NewServeMux()
+	mux.Handle("/", site)
+	mux.HandleFunc("GET /ceiling", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		w.Write(body)
+	})
+	srv := httptest.NewServer(mux)
+	defer srv.Close()
+	res, err := http.Get(srv.URL + path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	body, _ = io.ReadAll(res.Body)
+	res.Body.Close()
+	if res.StatusCode != http.StatusOK || len(body) < 1000 {
+		b.Fatalf("work page: %d, %d bytes", res.StatusCode, len(body))
+	}
+
+	b.ResetTimer()
+	page := load(b, srv.URL+path, b.N)
+	ceiling := load(b, srv.URL+"/ceiling", b.N)
+	b.StopTimer()
+	b.ReportMetric(page, "page-req/s")
+	b.ReportMetric(ceiling, "ceiling-req/s")
+	b.ReportMetric(page/ceiling, "ratio")
+	b.ReportMetric(float64(len(body)), "page-bytes")
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err == nil {
+		b.ReportMetric(float64(ru.Maxrss)/1024, "peak-RSS-MiB")
+	}
+}
+
+// load sends n GET requests to url from 8 keep-alive connections at once and returns requests
+// per second.
+func load(b *testing.B, url string, n int) float64 {
+	const workers = 8
+	tr := &http.Transport{MaxIdleConnsPerHost: workers}
+	defer tr.CloseIdleConnections()
+	client := &http.Client{Transport: tr}
+	jobs := make(chan struct{}, n)
+	for range n {
+		jobs <- struct{}{}
+	}
+	close(jobs)
+	start := time.Now()
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for range jobs {
+				res, err := client.Get(url)
+				if err != nil {
+					b.Error(err)
+					return
+				}
+				io.Copy(io.Discard, res.Body)
+				res.Body.Close()
+				if res.StatusCode != http.StatusOK {
+					b.Errorf("GET %s: %d", url, res.StatusCode)
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	return float64(n) / time.Since(start).Seconds()
+}

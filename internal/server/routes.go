@@ -1,0 +1,63 @@
+// Package server assembles Kioku's HTTP handler (every route in this file, and the middleware
+// around them) and runs the HTTP server.
+package server
+
+import (
+	"net/http"
+
+	"kioku/internal/web"
+	"kioku/internal/wiki"
+)
+
+// Routes builds the site's handler.
+func Routes(app *web.App) http.Handler {
+	mux := http.NewServeMux()
+	h := app.Wrap
+
+	mux.Handle("GET /{$}", h(app.Home))
+	mux.Handle("GET /static/{file}", app.Static())
+	mux.Handle("GET /search", h(app.Search))
+	mux.Handle("GET /lookup", h(app.Lookup))
+	mux.Handle("GET /login", h(app.LoginForm))
+	mux.Handle("POST /login", h(app.Login))
+	mux.Handle("POST /logout", h(app.Logout))
+	mux.Handle("GET /new/{kind}", h(app.NewForm))
+	mux.Handle("POST /new/{kind}", h(app.New))
+
+	// Every entity kind has the same set of pages under its own first segment; works are under
+	// their medium's ("/anime/", "/manga/").
+	for _, seg := range wiki.Segments() {
+		p := "/" + seg + "/{ref}"
+		mux.Handle("GET "+p, h(app.Show(seg)))
+		mux.Handle("GET "+p+"/history", h(app.History(seg)))
+		mux.Handle("GET "+p+"/diff", h(app.Diff(seg)))
+		mux.Handle("POST "+p+"/revert", h(app.Revert(seg)))
+		mux.Handle("GET "+p+"/edit", h(app.EditForm(seg)))
+		mux.Handle("POST "+p+"/edit", h(app.Edit(seg)))
+		mux.Handle("GET "+p+"/edit/{section}", h(app.EditForm(seg)))
+		mux.Handle("POST "+p+"/edit/{section}", h(app.Edit(seg)))
+	}
+	mux.Handle("/", h(app.NotFound))
+
+	return securityHeaders(http.NewCrossOriginProtection().Handler(limitBody(app.WithSession(mux))))
+}
+
+// limitBody caps request bodies: no form of the site needs more than a megabyte.
+func limitBody(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		r.Body = http.MaxBytesReader(w, r.Body, 1<<20)
+		next.ServeHTTP(w, r)
+	})
+}
+
+// securityHeaders sets the headers every page carries. The content security policy allows only
+// the site's own script and style, so that even text that slipped past sanitising could not run.
+func securityHeaders(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h := w.Header()
+		h.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'")
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("Referrer-Policy", "same-origin")
+		next.ServeHTTP(w, r)
+	})
+}

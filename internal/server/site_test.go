@@ -1,0 +1,174 @@
+package server_test
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/cookiejar"
+	"net/http/httptest"
+	"net/url"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/PuerkitoBio/goquery"
+
+	"kioku/internal/auth"
+	"kioku/internal/server"
+	"kioku/internal/store"
+	"kioku/internal/storetest"
+	"kioku/internal/web"
+)
+
+// cheap keeps password hashing fast in tests; the real cost is argon2id's default.
+var cheap = auth.Params{Time: 1, Memory: 1024, Threads: 1}
+
+// site is a Kioku server over real HTTP on loopback, backed by a fresh store.
+type site struct {
+	URL   string
+	Store *store.Store
+}
+
+func newSite(t *testing.T, engine store.Engine) *site {
+	t.Helper()
+	st := storetest.Open(t, engine)
+	app, err := web.New(st, slog.New(slog.NewTextHandler(io.Discard, nil)), cheap)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(server.Routes(app))
+	t.Cleanup(srv.Close)
+	return &site{URL: srv.URL, Store: st}
+}
+
+// forEachEngine runs fn against a fresh site on every engine under test.
+func forEachEngine(t *testing.T, fn func(t *testing.T, s *site)) {
+	for _, engine := range storetest.Engines() {
+		t.Run(string(engine), func(t *testing.T) {
+			t.Parallel()
+			fn(t, newSite(t, engine))
+		})
+	}
+}
+
+// addUser makes an account with a password.
+func (s *site) addUser(t *testing.T, name, password string) {
+	t.Helper()
+	if _, err := s.Store.CreateUser(context.Background(), name, auth.Hash(password, cheap), "editor"); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// client is a browser-like HTTP client: it keeps cookies and does not follow redirects, so tests
+// see them.
+type client struct {
+	t    *testing.T
+	base string
+	http *http.Client
+	csrf string
+}
+
+func (s *site) anonymous(t *testing.T) *client {
+	jar, _ := cookiejar.New(nil)
+	return &client{t: t, base: s.URL, http: &http.Client{Jar: jar,
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}
+}
+
+// signedIn makes an account and returns a client signed in to it, holding its CSRF token.
+func (s *site) signedIn(t *testing.T, name string) *client {
+	t.Helper()
+	s.addUser(t, name, "correct horse battery")
+	c := s.anonymous(t)
+	res := c.postRaw("/login", url.Values{"name": {name}, "password": {"correct horse battery"}})
+	if res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("sign in as %s: status %d", name, res.StatusCode)
+	}
+	doc := c.page("/new/work", http.StatusOK)
+	c.csrf, _ = doc.Find(`input[name=csrf]`).Attr("value")
+	if c.csrf == "" {
+		t.Fatal("no CSRF token in the new-work form")
+	}
+	return c
+}
+
+func (c *client) get(path string) *http.Response {
+	c.t.Helper()
+	res, err := c.http.Get(c.base + path)
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	return res
+}
+
+// page fetches path, checks the status and parses the HTML.
+func (c *client) page(path string, status int) *goquery.Document {
+	c.t.Helper()
+	res := c.get(path)
+	defer res.Body.Close()
+	if res.StatusCode != status {
+		body, _ := io.ReadAll(res.Body)
+		c.t.Fatalf("GET %s: status %d, want %d\n%s", path, res.StatusCode, status, body)
+	}
+	doc, err := goquery.NewDocumentFromReader(res.Body)
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	return doc
+}
+
+// postRaw sends a form as it is.
+func (c *client) postRaw(path string, v url.Values) *http.Response {
+	c.t.Helper()
+	req, err := http.NewRequest(http.MethodPost, c.base+path, strings.NewReader(v.Encode()))
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	res, err := c.http.Do(req)
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	return res
+}
+
+// post sends a form with the client's CSRF token and returns the response, body read.
+func (c *client) post(path string, v url.Values) (*http.Response, string) {
+	c.t.Helper()
+	if c.csrf != "" && v.Get("csrf") == "" {
+		v.Set("csrf", c.csrf)
+	}
+	res := c.postRaw(path, v)
+	defer res.Body.Close()
+	body, _ := io.ReadAll(res.Body)
+	return res, string(body)
+}
+
+// save posts a form that must be accepted (a redirect) and returns where it redirected.
+func (c *client) save(path string, v url.Values) string {
+	c.t.Helper()
+	res, body := c.post(path, v)
+	if res.StatusCode != http.StatusSeeOther {
+		c.t.Fatalf("POST %s: status %d, want 303\n%s", path, res.StatusCode, body)
+	}
+	return res.Header.Get("Location")
+}
+
+// section posts a work section form from the work's current revision.
+func (c *client) section(s *site, workID int64, name string, v url.Values) {
+	c.t.Helper()
+	e, err := s.Store.Entity(context.Background(), workID)
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	v.Set("base", strconv.Itoa(e.Head))
+	c.save(e.Path()+"/edit/"+name, v)
+}
+
+func text(sel *goquery.Selection) string { return strings.Join(strings.Fields(sel.Text()), " ") }
+
+func texts(sel *goquery.Selection) []string {
+	var out []string
+	sel.Each(func(_ int, s *goquery.Selection) { out = append(out, text(s)) })
+	return out
+}

@@ -1,0 +1,223 @@
+// Package web serves Kioku's HTML pages: entity pages, history and diffs, edit forms and
+// sign-in. Handlers return errors; one adapter turns them into status codes and pages.
+package web
+
+import (
+	"bytes"
+	"context"
+	"embed"
+	"errors"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"strings"
+	"time"
+
+	"kioku/internal/auth"
+	"kioku/internal/edit"
+	"kioku/internal/store"
+	"kioku/internal/wiki"
+	"kioku/internal/wikitext"
+)
+
+//go:embed templates static
+var assets embed.FS
+
+// App holds what every handler needs. Build it with New.
+type App struct {
+	store *store.Store
+	edits *edit.Service
+	text  *wikitext.Renderer
+	pages map[string]*template.Template
+	log   *slog.Logger
+	cache *pageCache
+	// dummyHash is checked against when a sign-in names no account, so that the answer takes
+	// as long as for a real one.
+	dummyHash string
+}
+
+// New builds the web application over a migrated store.
+func New(s *store.Store, log *slog.Logger, password auth.Params) (*App, error) {
+	a := &App{store: s, text: wikitext.New(), log: log, cache: newPageCache(),
+		dummyHash: auth.Hash(auth.NewToken(), password)}
+	a.edits = &edit.Service{Store: s, OnAccept: func([]int64) { a.cache.invalidate() }}
+	if err := a.parseTemplates(); err != nil {
+		return nil, err
+	}
+	return a, nil
+}
+
+// Edits is the edit service the pages save through.
+func (a *App) Edits() *edit.Service { return a.edits }
+
+// Static serves the embedded style sheet and script.
+func (a *App) Static() http.Handler {
+	sub, _ := fs.Sub(assets, "static")
+	files := http.FileServerFS(sub)
+	return http.StripPrefix("/static/", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Cache-Control", "public, max-age=3600")
+		files.ServeHTTP(w, r)
+	}))
+}
+
+func (a *App) parseTemplates() error {
+	funcs := template.FuncMap{
+		"kindLabel": func(k wiki.Kind) string { return k.Label() },
+		"date":      func(t time.Time) string { return t.UTC().Format("2006-01-02 15:04 UTC") },
+		"join":      strings.Join,
+		"lower":     strings.ToLower,
+		"sections":  func() []workSection { return workSections },
+		"roles":     func() []string { return creditRoles },
+		"seq":       func(n int) []int { return make([]int, n) },
+		"refs": func(id, title, noun string, list []store.Entity, path string) refList {
+			return refList{ID: id, Title: title, Noun: noun, List: list, Path: path}
+		},
+	}
+	layout, err := template.New("layout.html").Funcs(funcs).ParseFS(assets, "templates/layout.html")
+	if err != nil {
+		return err
+	}
+	names, err := fs.Glob(assets, "templates/*.html")
+	if err != nil {
+		return err
+	}
+	a.pages = make(map[string]*template.Template)
+	for _, name := range names {
+		base := strings.TrimPrefix(name, "templates/")
+		if base == "layout.html" {
+			continue
+		}
+		t, err := template.Must(layout.Clone()).ParseFS(assets, name)
+		if err != nil {
+			return fmt.Errorf("web: template %s: %w", base, err)
+		}
+		a.pages[strings.TrimSuffix(base, ".html")] = t
+	}
+	return nil
+}
+
+// page is what every template receives: the page's own data plus the signed-in user.
+type page struct {
+	Title string
+	User  *store.User
+	CSRF  string
+	Path  string
+	Data  any
+}
+
+// render writes a full page with the given status.
+func (a *App) render(w http.ResponseWriter, r *http.Request, status int, name, title string, data any) error {
+	body, err := a.renderBytes(r, name, title, data)
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.WriteHeader(status)
+	_, err = w.Write(body)
+	return err
+}
+
+func (a *App) renderBytes(r *http.Request, name, title string, data any) ([]byte, error) {
+	t, ok := a.pages[name]
+	if !ok {
+		return nil, fmt.Errorf("web: no template %q", name)
+	}
+	p := page{Title: title, Path: r.URL.Path, Data: data}
+	if s := sessionFrom(r.Context()); s != nil {
+		p.User = &s.User
+		p.CSRF = s.CSRFToken
+	}
+	var buf bytes.Buffer
+	if err := t.ExecuteTemplate(&buf, "layout", p); err != nil {
+		return nil, fmt.Errorf("web: render %s: %w", name, err)
+	}
+	return buf.Bytes(), nil
+}
+
+// Handler is an HTTP handler that returns its error instead of writing it.
+type Handler func(w http.ResponseWriter, r *http.Request) error
+
+// Errors a handler returns to get a particular page.
+var (
+	ErrForbidden  = errors.New("web: forbidden")
+	ErrBadRequest = errors.New("web: bad request")
+)
+
+// Wrap turns a Handler into an http.Handler, writing one friendly error page per kind of error:
+// 404 for store.ErrNotFound, 400 listing problems for validation errors, 409 for conflicts, 403
+// for refusals, and 500 (logged once) for anything else. A store that cannot be reached gives
+// 503.
+func (a *App) Wrap(h Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		err := h(w, r)
+		if err == nil {
+			return
+		}
+		var (
+			ve     *wiki.ValidationError
+			ce     *edit.ConflictError
+			status int
+			data   = errorPage{}
+		)
+		switch {
+		case errors.As(err, &ve):
+			status, data.Heading, data.Problems = http.StatusBadRequest, "That could not be saved", ve.Problems
+			data.Message = "Nothing was saved. Go back, correct the form and save again."
+		case errors.As(err, &ce):
+			status, data.Heading, data.Conflicts = http.StatusConflict, "Someone else changed this meanwhile", ce.Conflicts
+			data.Message = "Nothing was saved. The fields below were changed since you opened the form; reload it to see the page as it is now and make your edit again."
+		case errors.Is(err, store.ErrNotFound):
+			status, data.Heading = http.StatusNotFound, "No such page"
+			data.Message = "There is no page at this address. It may never have existed; try searching for it."
+		case errors.Is(err, ErrForbidden):
+			status, data.Heading = http.StatusForbidden, "Not allowed"
+			data.Message = strings.TrimPrefix(err.Error(), ErrForbidden.Error()+": ")
+		case errors.Is(err, ErrBadRequest):
+			status, data.Heading = http.StatusBadRequest, "Bad request"
+			data.Message = strings.TrimPrefix(err.Error(), ErrBadRequest.Error()+": ")
+		case errors.Is(err, context.Canceled):
+			return
+		default:
+			status, data.Heading = http.StatusInternalServerError, "Something went wrong"
+			data.Message = "The server could not complete this request. Nothing you saved before is lost; please try again."
+			a.log.Error("request failed", "method", r.Method, "path", r.URL.Path, "err", err)
+		}
+		if rerr := a.render(w, r, status, "error", data.Heading, data); rerr != nil {
+			a.log.Error("error page failed", "err", rerr)
+			http.Error(w, data.Heading, status)
+		}
+	})
+}
+
+// refList is the data of a section that lists references (genres, themes, ...).
+type refList struct {
+	ID, Title, Noun string
+	List            []store.Entity
+	Path            string
+}
+
+// creditRoles are suggested in the credit form; any other role may be typed.
+var creditRoles = []string{"Director", "Original Creator", "Writer", "Screenplay", "Storyboard", "Character Artist/Designer",
+	"Art Director", "Animation Director", "Key Animator", "Music", "Sound Director", "Producer", "Cinematography", "Editing", "Mechanical Design"}
+
+type errorPage struct {
+	Heading   string
+	Message   string
+	Problems  []string
+	Conflicts []wiki.Conflict
+}
+
+// forbidden builds an ErrForbidden with a message for the reader.
+func forbidden(msg string) error { return fmt.Errorf("%w: %s", ErrForbidden, msg) }
+
+// badRequest builds an ErrBadRequest with a message for the reader.
+func badRequest(format string, args ...any) error {
+	return fmt.Errorf("%w: %s", ErrBadRequest, fmt.Sprintf(format, args...))
+}
+
+// NotFound is the page for addresses no route knows.
+func (a *App) NotFound(w http.ResponseWriter, r *http.Request) error {
+	return store.ErrNotFound
+}

@@ -1,0 +1,67 @@
+package web
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"net/http"
+	"sync"
+	"sync/atomic"
+)
+
+// pageCache keeps rendered pages for readers who are not signed in. Any accepted edit moves the
+// generation on, which retires every cached page at once: a page shows names of other entities,
+// so an edit to one entity can change many pages, and a whole-cache retirement is both simple and
+// never stale.
+type pageCache struct {
+	generation atomic.Uint64
+	mu         sync.RWMutex
+	pages      map[string]cachedPage
+}
+
+type cachedPage struct {
+	generation uint64
+	etag       string
+	body       []byte
+}
+
+// maxCachedPages bounds the cache's memory; past it the cache starts afresh.
+const maxCachedPages = 20_000
+
+func newPageCache() *pageCache { return &pageCache{pages: make(map[string]cachedPage)} }
+
+func (c *pageCache) invalidate() { c.generation.Add(1) }
+
+func (c *pageCache) get(key string) (cachedPage, bool) {
+	c.mu.RLock()
+	p, ok := c.pages[key]
+	c.mu.RUnlock()
+	return p, ok && p.generation == c.generation.Load()
+}
+
+// put stores a page rendered at generation gen, read before rendering began, so that a page
+// rendered from data an edit has since replaced is never served as current.
+func (c *pageCache) put(key string, gen uint64, body []byte) cachedPage {
+	sum := sha256.Sum256(body)
+	p := cachedPage{generation: gen, etag: `"` + hex.EncodeToString(sum[:12]) + `"`, body: body}
+	c.mu.Lock()
+	if len(c.pages) >= maxCachedPages {
+		c.pages = make(map[string]cachedPage)
+	}
+	c.pages[key] = p
+	c.mu.Unlock()
+	return p
+}
+
+// serve writes a cached page, answering 304 when the reader already has it.
+func (p cachedPage) serve(w http.ResponseWriter, r *http.Request) error {
+	h := w.Header()
+	h.Set("Content-Type", "text/html; charset=utf-8")
+	h.Set("ETag", p.etag)
+	h.Set("Cache-Control", "no-cache")
+	if r.Header.Get("If-None-Match") == p.etag {
+		w.WriteHeader(http.StatusNotModified)
+		return nil
+	}
+	_, err := w.Write(p.body)
+	return err
+}

@@ -1,0 +1,237 @@
+package web
+
+import (
+	"net/http"
+	"strconv"
+
+	"kioku/internal/edit"
+	"kioku/internal/store"
+	"kioku/internal/wiki"
+)
+
+// editPage is the data of every edit form.
+type editPage struct {
+	Entity  store.Entity
+	Base    int // the revision the form was made from
+	Section workSection
+	Fields  []formField
+	View    any // the page as it is, for forms that list what is there
+	Kind    wiki.Kind
+	Lists   editLists
+}
+
+// editLists are the fixed choices the forms offer.
+type editLists struct {
+	CastRoles     []string
+	CompanyRoles  []string
+	RelationTypes []string
+}
+
+// RefList is what a reference-list section (genres, themes, similar, associations) lists now.
+func (p editPage) RefList() []store.Entity {
+	v, ok := p.View.(*workPage)
+	if !ok {
+		return nil
+	}
+	switch p.Section.Key {
+	case "genres":
+		return v.Genres
+	case "themes":
+		return v.Themes
+	case "similar":
+		return v.Similar
+	case "associations":
+		return v.Associations
+	}
+	return nil
+}
+
+// RefKind is the kind of entity a reference-list section points to.
+func (p editPage) RefKind() wiki.Kind {
+	switch p.Section.Key {
+	case "genres":
+		return wiki.KindGenre
+	case "themes":
+		return wiki.KindTheme
+	case "similar":
+		return wiki.KindWork
+	}
+	return wiki.KindConcept
+}
+
+var choices = editLists{CastRoles: wiki.CastRoles, CompanyRoles: wiki.CompanyRoles, RelationTypes: wiki.RelationTypes}
+
+// EditForm shows the form for one section of a work ("/anime/1-memories/edit/credits") or for
+// the fields of any other entity ("/person/2-satoshi-kon/edit").
+func (a *App) EditForm(segment string) Handler {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		if sessionFrom(r.Context()) == nil {
+			return signInRedirect(w, r)
+		}
+		section := r.PathValue("section")
+		e, ok, err := a.loadEntity(w, r, segment, editSuffix(section))
+		if err != nil || !ok {
+			return err
+		}
+		doc, err := a.head(r.Context(), e)
+		if err != nil {
+			return err
+		}
+		data := editPage{Entity: e, Base: e.Head, Kind: e.Kind, Lists: choices}
+		if work, isWork := doc.(*wiki.Work); isWork {
+			if section == "" {
+				section = "basics"
+			}
+			s, ok := findSection(section)
+			if !ok {
+				return store.ErrNotFound
+			}
+			data.Section = s
+			if data.View, err = a.workView(r.Context(), entityView{Entity: e}, work); err != nil {
+				return err
+			}
+		} else if section != "" {
+			return store.ErrNotFound
+		}
+		if data.Section.Key == "" || data.Section.Key == "basics" {
+			data.Fields = scalarFields(doc)
+		}
+		title := "Edit " + e.Name
+		if data.Section.Title != "" {
+			title += ": " + data.Section.Title
+		}
+		return a.render(w, r, http.StatusOK, "edit", title, data)
+	}
+}
+
+func editSuffix(section string) string {
+	if section == "" {
+		return "/edit"
+	}
+	return "/edit/" + section
+}
+
+// Edit saves an edit form as one changeset made from the revision the form was shown with.
+func (a *App) Edit(segment string) Handler {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		s, err := requireEditor(r)
+		if err != nil {
+			return err
+		}
+		section := r.PathValue("section")
+		e, ok, err := a.loadEntity(w, r, segment, editSuffix(section))
+		if err != nil || !ok {
+			return err
+		}
+		base, err := strconv.Atoi(r.PostFormValue("base"))
+		if err != nil || base <= 0 {
+			return wiki.Invalid("the form is missing the revision it was made from; reload it and try again")
+		}
+		ctx := r.Context()
+		anchor := ""
+		err = a.edits.Apply(ctx, s.User.ID, r.PostFormValue("edit_summary"), func(c *edit.Changes) error {
+			rev, err := c.Tx().Revision(ctx, e.ID, base)
+			if err != nil {
+				return wiki.Invalid("revision %d of %s does not exist", base, e.Name)
+			}
+			doc, err := wiki.Decode(e.Kind, rev.Document)
+			if err != nil {
+				return err
+			}
+			if work, isWork := doc.(*wiki.Work); isWork {
+				if section == "" {
+					section = "basics"
+				}
+				sec, ok := findSection(section)
+				if !ok {
+					return store.ErrNotFound
+				}
+				anchor = "#" + sec.Key
+				if err := sec.apply(ctx, c, e.ID, work, r.PostForm); err != nil {
+					return err
+				}
+			} else {
+				if section != "" {
+					return store.ErrNotFound
+				}
+				if err := applyScalars(doc, r.PostForm); err != nil {
+					return err
+				}
+			}
+			return c.Update(ctx, e.ID, base, doc)
+		})
+		if err != nil {
+			return err
+		}
+		updated, err := a.store.Entity(ctx, e.ID)
+		if err != nil {
+			return err
+		}
+		http.Redirect(w, r, updated.Path()+anchor, http.StatusSeeOther)
+		return nil
+	}
+}
+
+// creatable lists the kinds a person can start a page of from /new/{kind}. Episodes are added
+// from their work.
+var creatable = []wiki.Kind{wiki.KindWork, wiki.KindPerson, wiki.KindCharacter, wiki.KindCompany,
+	wiki.KindFranchise, wiki.KindGenre, wiki.KindTheme, wiki.KindConcept}
+
+func creatableKind(r *http.Request) (wiki.Kind, error) {
+	k := wiki.Kind(r.PathValue("kind"))
+	for _, c := range creatable {
+		if c == k {
+			return k, nil
+		}
+	}
+	return "", store.ErrNotFound
+}
+
+// NewForm shows the form that starts a page.
+func (a *App) NewForm(w http.ResponseWriter, r *http.Request) error {
+	if sessionFrom(r.Context()) == nil {
+		return signInRedirect(w, r)
+	}
+	kind, err := creatableKind(r)
+	if err != nil {
+		return err
+	}
+	doc, _ := wiki.New(kind)
+	if work, ok := doc.(*wiki.Work); ok {
+		work.Medium = wiki.Medium(r.URL.Query().Get("medium"))
+	}
+	if name := r.URL.Query().Get("name"); name != "" {
+		_ = applyScalars(doc, map[string][]string{"name": {name}})
+	}
+	return a.render(w, r, http.StatusOK, "new", "New "+kind.Label(), editPage{Kind: kind, Fields: scalarFields(doc)})
+}
+
+// New creates a page from the new-page form.
+func (a *App) New(w http.ResponseWriter, r *http.Request) error {
+	s, err := requireEditor(r)
+	if err != nil {
+		return err
+	}
+	kind, err := creatableKind(r)
+	if err != nil {
+		return err
+	}
+	doc, _ := wiki.New(kind)
+	if err := applyScalars(doc, r.PostForm); err != nil {
+		return err
+	}
+	var id int64
+	err = a.edits.Apply(r.Context(), s.User.ID, r.PostFormValue("edit_summary"), func(c *edit.Changes) error {
+		id, err = c.Create(r.Context(), kind, doc)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	e, err := a.store.Entity(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	http.Redirect(w, r, e.Path(), http.StatusSeeOther)
+	return nil
+}

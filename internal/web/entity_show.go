@@ -1,0 +1,155 @@
+package web
+
+import (
+	"context"
+	"html/template"
+	"net/http"
+	"net/url"
+
+	"kioku/internal/store"
+	"kioku/internal/wiki"
+	"kioku/internal/wikitext"
+)
+
+// loadEntity reads the entity addressed by the request's {ref} under segment. When the address
+// is not the canonical one (old name, wrong segment), it redirects there and returns ok false.
+func (a *App) loadEntity(w http.ResponseWriter, r *http.Request, segment, suffix string) (store.Entity, bool, error) {
+	id, slug, err := wiki.ParseRef(r.PathValue("ref"))
+	if err != nil {
+		return store.Entity{}, false, store.ErrNotFound
+	}
+	e, err := a.store.Entity(r.Context(), id)
+	if err != nil {
+		return store.Entity{}, false, err
+	}
+	if e.Segment != segment || slug != wiki.Slugify(e.Name) {
+		target := e.Path() + suffix
+		if r.URL.RawQuery != "" {
+			target += "?" + r.URL.RawQuery
+		}
+		http.Redirect(w, r, target, http.StatusMovedPermanently)
+		return e, false, nil
+	}
+	return e, true, nil
+}
+
+// head reads an entity's current document.
+func (a *App) head(ctx context.Context, e store.Entity) (wiki.Document, error) {
+	rev, err := a.store.Revision(ctx, e.ID, e.Head)
+	if err != nil {
+		return nil, err
+	}
+	return wiki.Decode(e.Kind, rev.Document)
+}
+
+// Show serves an entity page. Readers who are not signed in get a cached copy while no edit has
+// been accepted since it was rendered.
+func (a *App) Show(segment string) Handler {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		anonymous := sessionFrom(r.Context()) == nil
+		key := r.URL.Path
+		if anonymous {
+			if p, ok := a.cache.get(key); ok {
+				return p.serve(w, r)
+			}
+		}
+		gen := a.cache.generation.Load()
+		e, ok, err := a.loadEntity(w, r, segment, "")
+		if err != nil || !ok {
+			return err
+		}
+		doc, err := a.head(r.Context(), e)
+		if err != nil {
+			return err
+		}
+		name, data, err := a.view(r.Context(), e, doc)
+		if err != nil {
+			return err
+		}
+		body, err := a.renderBytes(r, name, e.Name, data)
+		if err != nil {
+			return err
+		}
+		if anonymous {
+			return a.cache.put(key, gen, body).serve(w, r)
+		}
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		w.Header().Set("Cache-Control", "private, no-cache")
+		_, err = w.Write(body)
+		return err
+	}
+}
+
+// entityView is what every entity page has: the entity, its document, its rendered long text
+// and its top editors.
+type entityView struct {
+	Entity      store.Entity
+	Description template.HTML
+	Summary     template.HTML
+	TopEditors  []store.Editor
+}
+
+func (a *App) view(ctx context.Context, e store.Entity, doc wiki.Document) (string, any, error) {
+	base := entityView{Entity: e}
+	var err error
+	if base.TopEditors, err = a.store.TopEditors(ctx, e.ID, 5); err != nil {
+		return "", nil, err
+	}
+	resolve := a.resolver(ctx)
+	switch d := doc.(type) {
+	case *wiki.Work:
+		base.Description = a.text.Render(d.Description, resolve)
+		v, err := a.workView(ctx, base, d)
+		return "work", v, err
+	case *wiki.Person:
+		base.Description, base.Summary = a.text.Render(d.Description, resolve), a.text.Render(d.Summary, resolve)
+		v, err := a.personView(ctx, base, d)
+		return "person", v, err
+	case *wiki.Character:
+		base.Description, base.Summary = a.text.Render(d.Description, resolve), a.text.Render(d.Summary, resolve)
+		v, err := a.characterView(ctx, base, d)
+		return "character", v, err
+	case *wiki.Episode:
+		base.Description, base.Summary = a.text.Render(d.Description, resolve), a.text.Render(d.Summary, resolve)
+		v, err := a.episodeView(ctx, base, d)
+		return "episode", v, err
+	case *wiki.Company:
+		base.Description, base.Summary = a.text.Render(d.Description, resolve), a.text.Render(d.Summary, resolve)
+		v, err := a.topicView(ctx, base, d, wiki.RelCompany)
+		return "topic", v, err
+	case *wiki.Topic:
+		base.Description, base.Summary = a.text.Render(d.Description, resolve), a.text.Render(d.Summary, resolve)
+		rel := map[wiki.Kind]wiki.Rel{wiki.KindGenre: wiki.RelGenre, wiki.KindTheme: wiki.RelTheme,
+			wiki.KindFranchise: wiki.RelFranchise, wiki.KindConcept: wiki.RelAssociation}[e.Kind]
+		v, err := a.topicView(ctx, base, d, rel)
+		return "topic", v, err
+	}
+	return "", nil, store.ErrNotFound
+}
+
+// resolver finds the pages that [[Title]] links point to: the oldest entity of that name.
+func (a *App) resolver(ctx context.Context) wikitext.Resolver {
+	return func(title string) (string, bool) {
+		list, err := a.store.EntitiesNamed(ctx, title)
+		if err != nil || len(list) == 0 {
+			return "", false
+		}
+		return list[0].Path(), true
+	}
+}
+
+// names looks up the entities a document points to, by id.
+func (a *App) names(ctx context.Context, docs ...wiki.Document) (map[int64]store.Entity, error) {
+	var ids []int64
+	for _, d := range docs {
+		if d == nil {
+			continue
+		}
+		for _, t := range d.Refs() {
+			ids = append(ids, t.ID)
+		}
+	}
+	return a.store.EntitiesByID(ctx, ids)
+}
+
+func searchPath(q string) string { return "/search?q=" + url.QueryEscape(q) }
