@@ -4,7 +4,6 @@ import (
 	"context"
 	"html/template"
 	"net/http"
-	"net/url"
 
 	"kioku/internal/store"
 	"kioku/internal/wiki"
@@ -151,5 +150,3 @@ func (a *App) names(ctx context.Context, docs ...wiki.Document) (map[int64]store
 	}
 	return a.store.EntitiesByID(ctx, ids)
 }
-
-func searchPath(q string) string { return "/search?q=" + url.QueryEscape(q) }
