@@ -5,6 +5,8 @@ import (
 	"regexp"
 	"strings"
 	"unicode/utf8"
+
+	"kioku/internal/wikitext"
 )
 
 // Episode is an episode of a series or a segment of an anthology, ordered within its work.
@@ -38,8 +40,8 @@ func (e *Episode) Validate() error {
 	p.date("air date", e.AirDate)
 	p.limit("original name", e.OriginalName, 300)
 	p.limit("romanized name", e.Romanized, 300)
-	p.limit("summary", e.Summary, 2000)
-	p.limit("description", e.Description, 100_000)
+	p.text("summary", e.Summary, 2000)
+	p.text("description", e.Description, MaxText)
 	return p.err()
 }
 
@@ -61,8 +63,8 @@ func (c *Character) Refs() []Target { return nil }
 func (c *Character) Validate() error {
 	var p problems
 	p.names(c.Name, c.NativeName)
-	p.limit("summary", c.Summary, 2000)
-	p.limit("description", c.Description, 100_000)
+	p.text("summary", c.Summary, 2000)
+	p.text("description", c.Description, MaxText)
 	return p.err()
 }
 
@@ -88,8 +90,8 @@ func (p *Person) Validate() error {
 	v.names(p.Name, p.NativeName)
 	v.date("birth date", p.BirthDate)
 	v.limit("birth place", p.BirthPlace, 200)
-	v.limit("summary", p.Summary, 2000)
-	v.limit("description", p.Description, 100_000)
+	v.text("summary", p.Summary, 2000)
+	v.text("description", p.Description, MaxText)
 	return v.err()
 }
 
@@ -113,8 +115,8 @@ func (c *Company) Validate() error {
 	var p problems
 	p.names(c.Name, c.NativeName)
 	p.date("founded", c.Founded)
-	p.limit("summary", c.Summary, 2000)
-	p.limit("description", c.Description, 100_000)
+	p.text("summary", c.Summary, 2000)
+	p.text("description", c.Description, MaxText)
 	return p.err()
 }
 
@@ -136,8 +138,8 @@ func (t *Topic) Refs() []Target { return nil }
 func (t *Topic) Validate() error {
 	var p problems
 	p.names(t.Name, "")
-	p.limit("summary", t.Summary, 2000)
-	p.limit("description", t.Description, 100_000)
+	p.text("summary", t.Summary, 2000)
+	p.text("description", t.Description, MaxText)
 	return p.err()
 }
 
@@ -171,6 +173,17 @@ func (p *problems) limit(field, v string, n int) {
 	}
 	if !utf8.ValidString(v) {
 		p.addf("%s is not valid UTF-8", field)
+	}
+}
+
+// MaxText is the longest description, in characters: about forty printed pages.
+const MaxText = 64_000
+
+// text checks a field written in wiki text: its length, and a nesting the renderer can afford.
+func (p *problems) text(field, v string, n int) {
+	p.limit(field, v, n)
+	if err := wikitext.Check(v); err != nil {
+		p.addf("%s %v", field, err)
 	}
 }
 

@@ -1,6 +1,7 @@
 package wiki
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -162,5 +163,26 @@ func TestValidateWork(t *testing.T) {
 	w.Credits[1].Role = "Writer"
 	if err := w.Validate(); err != nil {
 		t.Errorf("valid work: %v", err)
+	}
+}
+
+func TestValidateText(t *testing.T) {
+	tests := []struct {
+		name, description, want string
+	}{
+		{"ordinary", "An anthology of three films. See [[Katsuhiro Otomo]].", ""},
+		{"too long", strings.Repeat("a", MaxText+1), "description is longer than 64000 characters"},
+		{"nested too deeply", strings.Repeat("> ", 500), "description is nested too deeply"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			err := (&Work{Name: "Memories", Medium: MediumFilm, Description: tc.description}).Validate()
+			switch {
+			case tc.want == "" && err != nil:
+				t.Errorf("Validate = %v, want nil", err)
+			case tc.want != "" && (err == nil || !strings.Contains(err.Error(), tc.want)):
+				t.Errorf("Validate = %v, want an error containing %q", err, tc.want)
+			}
+		})
 	}
 }

@@ -174,7 +174,7 @@ func (w *Work) Validate() error {
 		p.addf("medium %q is not one of the known media", w.Medium)
 	}
 	p.limit("deck", w.Deck, 1000)
-	p.limit("description", w.Description, 100_000)
+	p.text("description", w.Description, MaxText)
 	p.limit("rating", w.Rating, 40)
 	if w.RuntimeMinutes < 0 || w.RuntimeMinutes > 100_000 {
 		p.addf("runtime must be between 0 and 100000 minutes")
