@@ -22,9 +22,9 @@ import (
 	"kioku/internal/config"
 	"kioku/internal/demo"
 	"kioku/internal/edit"
+	"kioku/internal/jobs"
 	"kioku/internal/server"
 	"kioku/internal/store"
-	"kioku/internal/web"
 )
 
 func main() {
@@ -42,7 +42,7 @@ Usage:
   kioku serve [--addr 127.0.0.1:8080] [--data ./kioku-data] [--database DB] [--demo]
   kioku migrate [--data DIR] [--database DB]
   kioku user add --name NAME [--admin] [--data DIR] [--database DB]   (password on standard input)
-  kioku reindex [--data DIR] [--database DB]
+  kioku reindex [--background] [--data DIR] [--database DB]
 
 DB is a postgres:// URL or the path of an SQLite file (default: kioku.db in the data folder).
 `
@@ -64,12 +64,15 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	fs := flag.NewFlagSet("kioku "+cmd, flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	var name string
-	var admin bool
+	var admin, background bool
 	switch cmd {
 	case "serve":
 		cfg.ServeFlags(fs)
-	case "migrate", "reindex":
+	case "migrate":
 		cfg.StoreFlags(fs)
+	case "reindex":
+		cfg.StoreFlags(fs)
+		fs.BoolVar(&background, "background", false, "queue the work for a serving instance instead of doing it now")
 	case "user add":
 		cfg.StoreFlags(fs)
 		fs.StringVar(&name, "name", "", "account name")
@@ -98,6 +101,14 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		fmt.Fprintln(stdout, "store is up to date")
 		return nil
 	case "reindex":
+		if background {
+			id, err := st.EnqueueJob(ctx, jobs.Reindex, "", time.Now())
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(stdout, "queued job %d: a serving instance will rebuild the projections\n", id)
+			return nil
+		}
 		n, err := (&edit.Service{Store: st}).Reindex(ctx)
 		if err != nil {
 			return err
@@ -138,11 +149,11 @@ func addUser(ctx context.Context, st *store.Store, name string, admin bool, stdi
 }
 
 func serve(ctx context.Context, cfg config.Config, st *store.Store, log *slog.Logger, stdout io.Writer) error {
-	app, err := web.New(st, log, auth.DefaultParams)
+	in, err := server.NewInstance(st, log, auth.DefaultParams)
 	if err != nil {
 		return err
 	}
-	handler := server.Routes(app)
+	handler := in.Handler
 	if cfg.Demo {
 		password, err := demo.Load(ctx, st, handler, auth.DefaultParams)
 		if err != nil {
@@ -157,6 +168,10 @@ func serve(ctx context.Context, cfg config.Config, st *store.Store, log *slog.Lo
 	srv := &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second,
 		WriteTimeout: 60 * time.Second, IdleTimeout: 2 * time.Minute}
 	fmt.Fprintf(stdout, "Kioku is serving http://%s/ (store: %s)\n", ln.Addr(), st.Engine())
+	background, stopBackground := context.WithCancel(ctx)
+	done := make(chan struct{})
+	go func() { in.Run(background); close(done) }()
+	defer func() { stopBackground(); <-done }()
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {

@@ -37,7 +37,9 @@ func (e *ConflictError) Error() string {
 func (e *ConflictError) Is(target error) bool { return target == ErrConflict }
 
 // Service saves edits. OnAccept, when set, is called after every committed changeset with the
-// ids of the entities it changed, so that caches can forget them.
+// ids of the entities it changed (none when anything may have changed), so that this instance's
+// caches forget them before the edit is acknowledged; other instances hear of it through the
+// store's ChannelChanges.
 type Service struct {
 	Store    *store.Store
 	OnAccept func(ids []int64)
@@ -76,7 +78,7 @@ func (s *Service) Apply(ctx context.Context, author int64, summary string, fn fu
 			return wiki.Invalid("the edit changes nothing")
 		}
 		touched = c.touched
-		return nil
+		return tx.Announce(ctx, touched)
 	})
 	if err != nil {
 		return err

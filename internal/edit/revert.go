@@ -38,7 +38,7 @@ func (s *Service) Reindex(ctx context.Context) (int, error) {
 		if err := tx.ClearLinks(ctx); err != nil {
 			return err
 		}
-		return tx.HeadDocuments(ctx, func(h store.HeadDocument) error {
+		err := tx.HeadDocuments(ctx, func(h store.HeadDocument) error {
 			doc, err := wiki.Decode(h.Entity.Kind, h.Document)
 			if err != nil {
 				return fmt.Errorf("edit: reindex %d: %w", h.Entity.ID, err)
@@ -46,6 +46,13 @@ func (s *Service) Reindex(ctx context.Context) (int, error) {
 			n++
 			return tx.ReplaceLinks(ctx, h.Entity.ID, wiki.Links(h.Entity.ID, doc))
 		})
+		if err != nil {
+			return err
+		}
+		return tx.Announce(ctx, nil)
 	})
+	if err == nil && s.OnAccept != nil {
+		s.OnAccept(nil)
+	}
 	return n, err
 }

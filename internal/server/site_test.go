@@ -18,28 +18,40 @@ import (
 	"kioku/internal/server"
 	"kioku/internal/store"
 	"kioku/internal/storetest"
-	"kioku/internal/web"
 )
 
 // cheap keeps password hashing fast in tests; the real cost is argon2id's default.
 var cheap = auth.Params{Time: 1, Memory: 1024, Threads: 1}
 
-// site is a Kioku server over real HTTP on loopback, backed by a fresh store.
+// site is a Kioku instance over real HTTP on loopback, with its background work running.
 type site struct {
-	URL   string
-	Store *store.Store
+	URL      string
+	Store    *store.Store
+	Instance *server.Instance
 }
 
 func newSite(t *testing.T, engine store.Engine) *site {
 	t.Helper()
-	st := storetest.Open(t, engine)
-	app, err := web.New(st, slog.New(slog.NewTextHandler(io.Discard, nil)), cheap)
+	return startSite(t, storetest.Open(t, engine))
+}
+
+// startSite starts an instance over a migrated store; it stops when the test ends.
+func startSite(t *testing.T, st *store.Store) *site {
+	t.Helper()
+	in, err := server.NewInstance(st, slog.New(slog.NewTextHandler(io.Discard, nil)), cheap)
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := httptest.NewServer(server.Routes(app))
-	t.Cleanup(srv.Close)
-	return &site{URL: srv.URL, Store: st}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { in.Run(ctx); close(done) }()
+	srv := httptest.NewServer(in.Handler)
+	t.Cleanup(func() {
+		srv.Close()
+		cancel()
+		<-done
+	})
+	return &site{URL: srv.URL, Store: st, Instance: in}
 }
 
 // forEachEngine runs fn against a fresh site on every engine under test.

@@ -37,7 +37,8 @@ const (
 // Store is an open database. It is safe for concurrent use.
 type Store struct {
 	conn
-	db *sql.DB
+	db  *sql.DB
+	dsn string
 }
 
 // Tx is a store transaction; every read and write method of Store is available on it too.
@@ -96,7 +97,7 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 		db.Close()
 		return nil, fmt.Errorf("store: connect: %w", err)
 	}
-	return &Store{conn: conn{q: db, engine: engine}, db: db}, nil
+	return &Store{conn: conn{q: db, engine: engine}, db: db, dsn: dsn}, nil
 }
 
 // Engine tells which database engine the store runs on.

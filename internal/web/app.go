@@ -49,6 +49,10 @@ func New(s *store.Store, log *slog.Logger, password auth.Params) (*App, error) {
 	return a, nil
 }
 
+// Invalidate retires every cached page. Instances call it when another instance announces an
+// accepted edit, and when they reconnect after missing announcements.
+func (a *App) Invalidate() { a.cache.invalidate() }
+
 // Edits is the edit service the pages save through.
 func (a *App) Edits() *edit.Service { return a.edits }
 
@@ -179,6 +183,13 @@ func (a *App) Wrap(h Handler) http.Handler {
 			data.Message = strings.TrimPrefix(err.Error(), ErrBadRequest.Error()+": ")
 		case errors.Is(err, context.Canceled):
 			return
+		case store.Unavailable(err):
+			status, data.Heading = http.StatusServiceUnavailable, "The wiki is briefly unavailable"
+			data.Message = "The database cannot be reached just now, so this request could not be completed. " +
+				"If you were saving an edit, it was not acknowledged: check the page's history once the wiki is back, and save it again if it is not there. " +
+				"Please try again in a few seconds."
+			w.Header().Set("Retry-After", "5")
+			a.log.Warn("database unavailable", "method", r.Method, "path", r.URL.Path, "err", err)
 		default:
 			status, data.Heading = http.StatusInternalServerError, "Something went wrong"
 			data.Message = "The server could not complete this request. Nothing you saved before is lost; please try again."

@@ -35,7 +35,10 @@ func (a *App) WithSession(next http.Handler) http.Handler {
 			case err == nil:
 				r = r.WithContext(context.WithValue(r.Context(), sessionKey{}, &s))
 			case !errors.Is(err, store.ErrNotFound):
-				a.log.Error("session lookup failed", "err", err)
+				// Serving a signed-in reader as a stranger would refuse their edits for the wrong
+				// reason; say what went wrong instead.
+				a.Wrap(func(http.ResponseWriter, *http.Request) error { return err }).ServeHTTP(w, r)
+				return
 			}
 		}
 		next.ServeHTTP(w, r)

@@ -1,0 +1,72 @@
+package server
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"sync"
+
+	"kioku/internal/auth"
+	"kioku/internal/jobs"
+	"kioku/internal/store"
+	"kioku/internal/web"
+)
+
+// Instance is one running Kioku over a store: its pages, its job runner, and the listener that
+// hears what other instances over the same database did. Any number of instances may share one
+// PostgreSQL database.
+type Instance struct {
+	App     *web.App
+	Handler http.Handler
+	Jobs    *jobs.Runner
+
+	store *store.Store
+	log   *slog.Logger
+}
+
+// NewInstance builds an instance over a migrated store. Call Run to start its background work.
+func NewInstance(s *store.Store, log *slog.Logger, password auth.Params) (*Instance, error) {
+	app, err := web.New(s, log, password)
+	if err != nil {
+		return nil, err
+	}
+	in := &Instance{App: app, Handler: Routes(app), store: s, log: log}
+	in.Jobs = jobs.New(s, log, map[string]jobs.Func{
+		jobs.Reindex: func(ctx context.Context, _ string) error {
+			n, err := app.Edits().Reindex(ctx)
+			if err == nil {
+				log.Info("rebuilt projections", "entities", n)
+			}
+			return err
+		},
+	})
+	return in, nil
+}
+
+// Run does the instance's background work until ctx ends: it runs jobs, and retires cached
+// pages when another instance accepts an edit. A listener that loses its connection retires
+// every cached page when it is back, since it may have missed announcements meanwhile.
+func (in *Instance) Run(ctx context.Context) {
+	var wg sync.WaitGroup
+	wg.Go(func() { in.Jobs.Run(ctx) })
+	wg.Go(func() {
+		in.store.Listen(ctx, []string{store.ChannelChanges, store.ChannelJobs},
+			func(n store.Notification) {
+				switch n.Channel {
+				case store.ChannelChanges:
+					in.App.Invalidate()
+				case store.ChannelJobs:
+					in.Jobs.Wake()
+				}
+			},
+			func(err error) {
+				if err != nil {
+					in.log.Warn("lost the database's notifications; retrying", "err", err)
+					return
+				}
+				in.App.Invalidate()
+				in.Jobs.Wake()
+			})
+	})
+	wg.Wait()
+}
