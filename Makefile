@@ -1,5 +1,6 @@
 # Kioku developer targets. Tests also run against PostgreSQL when
-# KIOKU_TEST_POSTGRES (a postgres:// URL) is set; the browser tests use
+# KIOKU_TEST_POSTGRES (a postgres:// URL) is set, and so does the store
+# comparison in `make bench`; the browser tests use
 # KIOKU_CHROMIUM. Both are passed through from the environment.
 
 GO ?= go
@@ -20,4 +21,4 @@ fmt:
 	gofmt -w .
 
 bench:
-	$(GO) test -run='^$$' -bench=. -benchmem ./...
+	$(GO) test -run='^$$' -bench=. -benchmem -benchtime=2000x ./...

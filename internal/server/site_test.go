@@ -30,13 +30,13 @@ type site struct {
 	Instance *server.Instance
 }
 
-func newSite(t *testing.T, engine store.Engine) *site {
+func newSite(t testing.TB, engine store.Engine) *site {
 	t.Helper()
 	return startSite(t, storetest.Open(t, engine))
 }
 
 // startSite starts an instance over a migrated store; it stops when the test ends.
-func startSite(t *testing.T, st *store.Store) *site {
+func startSite(t testing.TB, st *store.Store) *site {
 	t.Helper()
 	in, err := server.NewInstance(st, slog.New(slog.NewTextHandler(io.Discard, nil)), cheap)
 	if err != nil {
@@ -65,7 +65,7 @@ func forEachEngine(t *testing.T, fn func(t *testing.T, s *site)) {
 }
 
 // addUser makes an account with a password.
-func (s *site) addUser(t *testing.T, name, password string) {
+func (s *site) addUser(t testing.TB, name, password string) {
 	t.Helper()
 	if _, err := s.Store.CreateUser(context.Background(), name, auth.Hash(password, cheap), "editor"); err != nil {
 		t.Fatal(err)
@@ -75,20 +75,20 @@ func (s *site) addUser(t *testing.T, name, password string) {
 // client is a browser-like HTTP client: it keeps cookies and does not follow redirects, so tests
 // see them.
 type client struct {
-	t    *testing.T
+	t    testing.TB
 	base string
 	http *http.Client
 	csrf string
 }
 
-func (s *site) anonymous(t *testing.T) *client {
+func (s *site) anonymous(t testing.TB) *client {
 	jar, _ := cookiejar.New(nil)
 	return &client{t: t, base: s.URL, http: &http.Client{Jar: jar,
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}
 }
 
 // signedIn makes an account and returns a client signed in to it, holding its CSRF token.
-func (s *site) signedIn(t *testing.T, name string) *client {
+func (s *site) signedIn(t testing.TB, name string) *client {
 	t.Helper()
 	s.addUser(t, name, "correct horse battery")
 	c := s.anonymous(t)
