@@ -47,6 +47,15 @@ func TestDatabaseOutage(t *testing.T) {
 		t.Fatalf("deck before the outage = %q", got)
 	}
 
+	health := func() int {
+		res := reader.get("/healthz")
+		res.Body.Close()
+		return res.StatusCode
+	}
+	if got := health(); got != http.StatusOK {
+		t.Errorf("health check before the outage: %d, want 200", got)
+	}
+
 	// A request under way when the database goes: it waits on a stalled connection, which then drops.
 	proxy.Stall()
 	inFlight := make(chan *http.Response, 1)
@@ -79,8 +88,15 @@ func TestDatabaseOutage(t *testing.T) {
 		t.Errorf("cached page while the database is away shows deck %q", got)
 	}
 
+	if got := health(); got != http.StatusServiceUnavailable {
+		t.Errorf("health check while the database is away: %d, want 503", got)
+	}
+
 	// Back: the very next requests work, without a restart.
 	proxy.Restore()
+	if got := health(); got != http.StatusOK {
+		t.Errorf("health check after the outage: %d, want 200", got)
+	}
 	editor.section(s, id, "basics", basics("after"))
 	if got := text(reader.page(path, http.StatusOK).Find("p.deck")); got != "after" {
 		t.Errorf("deck after the outage = %q, want after", got)

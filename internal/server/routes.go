@@ -16,6 +16,7 @@ func Routes(app *web.App) http.Handler {
 
 	mux.Handle("GET /{$}", h(app.Home))
 	mux.Handle("GET /static/{file}", app.Static())
+	mux.Handle("GET /healthz", h(app.Health))
 	mux.Handle("GET /search", h(app.Search))
 	mux.Handle("GET /lookup", h(app.Lookup))
 	mux.Handle("GET /login", h(app.LoginForm))
