@@ -14,6 +14,13 @@ type User struct {
 	PasswordHash string
 	Role         string
 	CreatedAt    time.Time
+	// BannedAt is set while the account is banned: it can neither sign in nor edit.
+	BannedAt  *time.Time
+	BanReason string
+	// AcceptedEdits counts the account's changesets that were accepted; Points sums the points
+	// they earned.
+	AcceptedEdits int
+	Points        int
 }
 
 // UserKey is the form of a user name that must be unique: "Ann" and "ann" are one account.
@@ -30,12 +37,30 @@ func (c *conn) CreateUser(ctx context.Context, name, passwordHash, role string) 
 	return id, nil
 }
 
-const userColumns = `id, name, password_hash, role, created_at`
+const userColumns = `id, name, password_hash, role, created_at, banned_at, ban_reason, accepted_edits, points`
+
+// userColumnsOf is userColumns of the users table under another alias.
+func userColumnsOf(alias string) string {
+	return alias + "." + strings.ReplaceAll(userColumns, ", ", ", "+alias+".")
+}
+
+func userFields(u *User) []any {
+	return []any{&u.ID, &u.Name, &u.PasswordHash, &u.Role, &u.CreatedAt, &u.BannedAt, &u.BanReason, &u.AcceptedEdits, &u.Points}
+}
 
 func scanUser(row interface{ Scan(...any) error }) (User, error) {
 	var u User
-	err := row.Scan(&u.ID, &u.Name, &u.PasswordHash, &u.Role, &u.CreatedAt)
+	err := row.Scan(userFields(&u)...)
 	return u, err
+}
+
+// UserByID reads an account.
+func (c *conn) UserByID(ctx context.Context, id int64) (User, error) {
+	u, err := scanUser(c.queryRow(ctx, `SELECT `+userColumns+` FROM users WHERE id = ?`, id))
+	if err != nil {
+		return User{}, fmt.Errorf("store: user %d: %w", id, c.mapErr(err))
+	}
+	return u, nil
 }
 
 // UserByName finds an account by name, ignoring case.
@@ -70,13 +95,14 @@ func (c *conn) CreateSession(ctx context.Context, tokenHash string, userID int64
 	return nil
 }
 
-// SessionByToken finds the unexpired session with this token hash, with its user.
+// SessionByToken finds the unexpired session with this token hash, with its user. A banned
+// account has no sessions.
 func (c *conn) SessionByToken(ctx context.Context, tokenHash string) (Session, error) {
 	var s Session
-	err := c.queryRow(ctx, `SELECT u.id, u.name, u.password_hash, u.role, u.created_at, s.csrf_token, s.expires_at
+	err := c.queryRow(ctx, `SELECT `+userColumnsOf("u")+`, s.csrf_token, s.expires_at
 		FROM sessions s JOIN users u ON u.id = s.user_id
-		WHERE s.token_hash = ? AND s.expires_at > ?`, tokenHash, now()).
-		Scan(&s.User.ID, &s.User.Name, &s.User.PasswordHash, &s.User.Role, &s.User.CreatedAt, &s.CSRFToken, &s.ExpiresAt)
+		WHERE s.token_hash = ? AND s.expires_at > ? AND u.banned_at IS NULL`, tokenHash, now()).
+		Scan(append(userFields(&s.User), &s.CSRFToken, &s.ExpiresAt)...)
 	if err != nil {
 		return Session{}, fmt.Errorf("store: session: %w", c.mapErr(err))
 	}
