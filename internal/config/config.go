@@ -18,6 +18,15 @@ type Config struct {
 	Database string
 	// Demo fills an empty wiki with the demo data and makes a demo account.
 	Demo bool
+	// TrustAfter is how many accepted edits make an editor a trusted editor, whose edits no
+	// longer wait for review.
+	TrustAfter int
+	// EditsPerHour is how many edits one account may save in an hour.
+	EditsPerHour int
+	// TrustProxy trusts the X-Forwarded-Proto and X-Forwarded-For headers of a reverse proxy in
+	// front of Kioku: for marking cookies Secure behind TLS, and for limiting sign-in attempts
+	// per address.
+	TrustProxy bool
 }
 
 // StoreFlags registers the flags every command that touches the store takes.
@@ -31,6 +40,9 @@ func (c *Config) ServeFlags(fs *flag.FlagSet) {
 	c.StoreFlags(fs)
 	fs.StringVar(&c.Addr, "addr", "127.0.0.1:8080", "address to listen on")
 	fs.BoolVar(&c.Demo, "demo", false, "fill an empty wiki with demo data and make a demo account")
+	fs.IntVar(&c.TrustAfter, "trust-after", 10, "accepted edits that make an editor trusted (their edits skip the review queue)")
+	fs.IntVar(&c.EditsPerHour, "edits-per-hour", 60, "edits one account may save in an hour")
+	fs.BoolVar(&c.TrustProxy, "trust-proxy", false, "trust X-Forwarded-Proto and X-Forwarded-For from a reverse proxy")
 }
 
 // DSN is the database the store opens.
