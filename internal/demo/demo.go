@@ -67,7 +67,8 @@ func Memories() (*Fixture, error) {
 	return &f, nil
 }
 
-// Account is the demo account's name.
+// Account is the demo account's name. It is a trusted editor's, so that edits made with it show
+// at once.
 const Account = "demo"
 
 const (
@@ -82,7 +83,7 @@ func Load(ctx context.Context, s *store.Store, site http.Handler, params auth.Pa
 	password, err := s.Setting(ctx, settingPassword)
 	if errors.Is(err, store.ErrNotFound) {
 		password = auth.NewToken()[:16]
-		if _, err := s.CreateUser(ctx, Account, auth.Hash(password, params), "editor"); err != nil {
+		if _, err := s.CreateUser(ctx, Account, auth.Hash(password, params), string(auth.RoleTrusted)); err != nil {
 			return "", err
 		}
 		if err := s.SetSetting(ctx, settingPassword, password); err != nil {

@@ -10,7 +10,9 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
+	"kioku/internal/auth"
 	"kioku/internal/store"
 	"kioku/internal/wiki"
 )
@@ -36,63 +38,178 @@ func (e *ConflictError) Error() string {
 // Is makes errors.Is(err, ErrConflict) true.
 func (e *ConflictError) Is(target error) bool { return target == ErrConflict }
 
-// Service saves edits. OnAccept, when set, is called after every committed changeset with the
-// ids of the entities it changed (none when anything may have changed), so that this instance's
-// caches forget them before the edit is acknowledged; other instances hear of it through the
-// store's ChannelChanges.
+// ErrRefused is what a RefusedError matches with errors.Is.
+var ErrRefused = errors.New("edit: refused")
+
+// RefusedError says why an account may not make an edit; the reason is for the person.
+type RefusedError struct{ Reason string }
+
+func (e *RefusedError) Error() string { return e.Reason }
+
+// Is makes errors.Is(err, ErrRefused) true.
+func (e *RefusedError) Is(target error) bool { return target == ErrRefused }
+
+func refused(format string, args ...any) error {
+	return &RefusedError{Reason: fmt.Sprintf(format, args...)}
+}
+
+// LimitError says that an account has saved as many edits as it may in an hour.
+type LimitError struct {
+	Limit      int
+	RetryAfter time.Duration
+}
+
+func (e *LimitError) Error() string {
+	return fmt.Sprintf("You have saved %d edits in the last hour, the most one account may. You can save again in about %d minutes.",
+		e.Limit, max(1, int(e.RetryAfter.Round(time.Minute)/time.Minute)))
+}
+
+// Service saves edits. OnAccept, when set, is called after every committed changeset that was
+// accepted, with the ids of the entities it changed (none when anything may have changed), so
+// that this instance's caches forget them before the edit is acknowledged; other instances hear
+// of it through the store's ChannelChanges.
 type Service struct {
 	Store    *store.Store
 	OnAccept func(ids []int64)
+	// TrustAfter is how many accepted changesets make an editor trusted; 0 never does.
+	TrustAfter int
+	// EditsPerHour is how many changesets an account below moderator may save in an hour; 0
+	// sets no limit.
+	EditsPerHour int
 }
 
-// Changes is one changeset being built inside a transaction.
+// Result tells what became of a changeset.
+type Result struct {
+	Changeset int64
+	// Status is store.StatusAccepted when the edit is on the pages now, or store.StatusPending
+	// when it waits for a moderator.
+	Status string
+	// Entities are the entities the changeset changed or proposes to change.
+	Entities []int64
+	// Promoted is true when accepting it made its author a trusted editor.
+	Promoted bool
+}
+
+// Changes is one changeset being built inside a transaction. For an author whose edits are
+// reviewed, it records proposals instead of revisions.
 type Changes struct {
 	tx        *store.Tx
 	author    int64
+	role      auth.Role
 	summary   string
 	changeset int64
+	pending   bool
 	touched   []int64
+	points    int
+	created   map[int64]wiki.Kind
+	proposed  map[int64]*proposal
+}
+
+type proposal struct {
+	entity store.Entity
+	base   int
+	doc    wiki.Document
+	pos    int
 }
 
 // Apply runs fn as one changeset by author with the given summary: every Create and Update that
-// fn makes is committed together, or, if fn or any of them fails, none is.
-func (s *Service) Apply(ctx context.Context, author int64, summary string, fn func(c *Changes) error) error {
+// fn makes is committed together, or, if fn or any of them fails, none is. An author whose role
+// may accept their own edits changes the pages at once; another's changeset waits for review.
+func (s *Service) Apply(ctx context.Context, author int64, summary string, fn func(c *Changes) error) (Result, error) {
 	summary = strings.TrimSpace(summary)
 	if summary == "" {
-		return wiki.Invalid("an edit summary is required: say in a few words what you changed")
+		return Result{}, wiki.Invalid("an edit summary is required: say in a few words what you changed")
 	}
 	if len([]rune(summary)) > 500 {
-		return wiki.Invalid("the edit summary is longer than 500 characters")
+		return Result{}, wiki.Invalid("the edit summary is longer than 500 characters")
 	}
-	var touched []int64
+	var res Result
 	err := s.Store.Tx(ctx, func(tx *store.Tx) error {
-		id, err := tx.CreateChangeset(ctx, author, summary, store.StatusAccepted)
+		u, err := tx.UserByID(ctx, author)
 		if err != nil {
 			return err
 		}
-		c := &Changes{tx: tx, author: author, summary: summary, changeset: id}
+		role := auth.Role(u.Role)
+		switch {
+		case u.BannedAt != nil:
+			return refused("This account is banned, so it cannot edit.")
+		case !role.Can(auth.Edit):
+			return refused("This account may not edit.")
+		}
+		if err := s.checkRate(ctx, tx, u); err != nil {
+			return err
+		}
+		status := store.StatusAccepted
+		if !role.Can(auth.AcceptOwn) {
+			status = store.StatusPending
+		}
+		id, err := tx.CreateChangeset(ctx, author, summary, status)
+		if err != nil {
+			return err
+		}
+		c := newChanges(tx, u, role, summary, id, status == store.StatusPending)
 		if err := fn(c); err != nil {
 			return err
 		}
 		if len(c.touched) == 0 {
 			return wiki.Invalid("the edit changes nothing")
 		}
-		touched = c.touched
-		return tx.Announce(ctx, touched)
+		res = Result{Changeset: id, Status: status, Entities: c.touched}
+		if c.pending {
+			return nil
+		}
+		if err := tx.SetChangesetPoints(ctx, id, c.points); err != nil {
+			return err
+		}
+		return s.credit(ctx, c, &res)
 	})
+	if err != nil {
+		return Result{}, err
+	}
+	if res.Status == store.StatusAccepted && s.OnAccept != nil {
+		s.OnAccept(res.Entities)
+	}
+	return res, nil
+}
+
+func newChanges(tx *store.Tx, author store.User, role auth.Role, summary string, changeset int64, pending bool) *Changes {
+	return &Changes{tx: tx, author: author.ID, role: role, summary: summary, changeset: changeset, pending: pending,
+		created: map[int64]wiki.Kind{}, proposed: map[int64]*proposal{}}
+}
+
+// credit counts an accepted changeset to its author and announces its changes.
+func (s *Service) credit(ctx context.Context, c *Changes, res *Result) error {
+	promoted, err := c.tx.CreditAuthor(ctx, c.author, c.points, s.TrustAfter)
 	if err != nil {
 		return err
 	}
-	if s.OnAccept != nil {
-		s.OnAccept(touched)
+	res.Promoted = promoted
+	return c.tx.Announce(ctx, c.touched)
+}
+
+// checkRate refuses an account below moderator that has saved EditsPerHour changesets in the
+// last hour. It counts in the database, so the limit holds across instances.
+func (s *Service) checkRate(ctx context.Context, tx *store.Tx, u store.User) error {
+	if s.EditsPerHour <= 0 || auth.Role(u.Role).Can(auth.Approve) {
+		return nil
 	}
-	return nil
+	since := time.Now().Add(-time.Hour)
+	n, err := tx.CountChangesets(ctx, u.ID, since)
+	if err != nil || n < s.EditsPerHour {
+		return err
+	}
+	oldest, err := tx.OldestChangesetSince(ctx, u.ID, since)
+	if err != nil {
+		return err
+	}
+	return &LimitError{Limit: s.EditsPerHour, RetryAfter: time.Until(oldest.Add(time.Hour))}
 }
 
 // Tx is the transaction the changeset is written in, for reads that must see its own writes.
 func (c *Changes) Tx() *store.Tx { return c.tx }
 
-// Create adds a new entity with doc as its first revision and returns its id.
+// Create adds a new entity with doc as its first revision and returns its id. In a changeset
+// that waits for review, the entity has no page until the changeset is accepted.
 func (c *Changes) Create(ctx context.Context, kind wiki.Kind, doc wiki.Document) (int64, error) {
 	if err := c.check(ctx, doc); err != nil {
 		return 0, err
@@ -101,19 +218,35 @@ func (c *Changes) Create(ctx context.Context, kind wiki.Kind, doc wiki.Document)
 	if err != nil {
 		return 0, err
 	}
-	return id, c.write(ctx, store.Entity{ID: id, Kind: kind}, doc)
+	c.created[id] = kind
+	e := store.Entity{ID: id, Kind: kind}
+	if c.pending {
+		return id, c.propose(ctx, e, 0, doc)
+	}
+	return id, c.write(ctx, e, doc)
 }
 
 // Update proposes doc as entity id's next document, made from revision base. When the entity has
 // moved past base, the change from base to doc is merged into the current document field by
 // field; a field both changed differently fails the whole changeset with a *ConflictError.
 func (c *Changes) Update(ctx context.Context, id int64, base int, doc wiki.Document) error {
+	if p, ok := c.proposed[id]; ok {
+		// A second change to an entity this changeset already proposes a document for.
+		if err := c.check(ctx, doc); err != nil {
+			return err
+		}
+		p.doc = doc
+		return c.putProposal(ctx, p)
+	}
 	e, err := c.tx.EntityForUpdate(ctx, id)
 	if err != nil {
 		return err
 	}
 	if e.Head == 0 {
 		return fmt.Errorf("edit: entity %d: %w", id, store.ErrNotFound)
+	}
+	if e.Locked && !c.role.Can(auth.EditLocked) {
+		return refused("“%s” is locked: only trusted editors can change it.", e.Name)
 	}
 	if base != e.Head {
 		if base <= 0 || base > e.Head {
@@ -140,11 +273,18 @@ func (c *Changes) Update(ctx context.Context, id int64, base int, doc wiki.Docum
 	if err := c.check(ctx, doc); err != nil {
 		return err
 	}
+	if c.pending {
+		return c.propose(ctx, e, e.Head, doc)
+	}
 	return c.write(ctx, e, doc)
 }
 
-// Current reads an entity and its current document inside the changeset's transaction.
+// Current reads an entity and its current document inside the changeset's transaction; for an
+// entity this changeset proposes a document for, that document.
 func (c *Changes) Current(ctx context.Context, id int64) (store.Entity, wiki.Document, error) {
+	if p, ok := c.proposed[id]; ok {
+		return p.entity, wiki.Clone(p.doc), nil
+	}
 	e, err := c.tx.EntityForUpdate(ctx, id)
 	if err != nil {
 		return store.Entity{}, nil, err
@@ -164,10 +304,46 @@ func (c *Changes) document(ctx context.Context, kind wiki.Kind, id int64, number
 	return wiki.Decode(kind, r.Document)
 }
 
+// propose records doc as what the changeset proposes for e, made from revision base. A document
+// equal to the current one proposes nothing.
+func (c *Changes) propose(ctx context.Context, e store.Entity, base int, doc wiki.Document) error {
+	if base > 0 {
+		cur, err := c.tx.Revision(ctx, e.ID, base)
+		if err != nil {
+			return err
+		}
+		data, err := wiki.Encode(doc)
+		if err != nil {
+			return err
+		}
+		if bytes.Equal(cur.Document, data) {
+			return nil
+		}
+	}
+	p := &proposal{entity: e, base: base, doc: doc, pos: len(c.proposed) + 1}
+	c.proposed[e.ID] = p
+	c.touched = append(c.touched, e.ID)
+	return c.putProposal(ctx, p)
+}
+
+func (c *Changes) putProposal(ctx context.Context, p *proposal) error {
+	data, err := wiki.Encode(p.doc)
+	if err != nil {
+		return err
+	}
+	return c.tx.PutProposal(ctx, store.Proposal{ChangesetID: c.changeset, Entity: p.entity, Position: p.pos,
+		Base: p.base, Document: data})
+}
+
 // write appends the revision, moves the head and rebuilds the entity's projection rows. An edit
-// that would leave the document as it is writes nothing.
+// that would leave the document as it is writes nothing. The revision earns a point for every
+// field and list item it changes.
 func (c *Changes) write(ctx context.Context, e store.Entity, doc wiki.Document) error {
 	data, err := wiki.Encode(doc)
+	if err != nil {
+		return err
+	}
+	old, err := wiki.New(e.Kind)
 	if err != nil {
 		return err
 	}
@@ -179,13 +355,17 @@ func (c *Changes) write(ctx context.Context, e store.Entity, doc wiki.Document) 
 		if bytes.Equal(cur.Document, data) {
 			return nil
 		}
+		if old, err = wiki.Decode(e.Kind, cur.Document); err != nil {
+			return err
+		}
 	}
+	points := len(wiki.Diff(old, doc, func(int64) string { return "" }))
 	last, err := c.tx.LastRevisionNumber(ctx, e.ID)
 	if err != nil {
 		return err
 	}
 	rev := store.Revision{EntityID: e.ID, Number: last + 1, Parent: e.Head, ChangesetID: c.changeset,
-		AuthorID: c.author, Summary: c.summary, Status: store.StatusAccepted, Document: data}
+		AuthorID: c.author, Summary: c.summary, Status: store.StatusAccepted, Document: data, Points: points}
 	if err := c.tx.InsertRevision(ctx, rev); err != nil {
 		return err
 	}
@@ -195,11 +375,13 @@ func (c *Changes) write(ctx context.Context, e store.Entity, doc wiki.Document) 
 	if err := c.tx.ReplaceLinks(ctx, e.ID, wiki.Links(e.ID, doc)); err != nil {
 		return err
 	}
+	c.points += points
 	c.touched = append(c.touched, e.ID)
 	return nil
 }
 
-// check validates doc and makes sure every entity it points to exists with the right kind.
+// check validates doc and makes sure every entity it points to exists with the right kind: an
+// entity with a page, or one this changeset creates.
 func (c *Changes) check(ctx context.Context, doc wiki.Document) error {
 	if err := doc.Validate(); err != nil {
 		return err
@@ -218,6 +400,9 @@ func (c *Changes) check(ctx context.Context, doc wiki.Document) error {
 	}
 	for _, t := range targets {
 		e, ok := found[t.ID]
+		if kind, created := c.created[t.ID]; created && !ok {
+			e, ok = store.Entity{ID: t.ID, Kind: kind, Name: fmt.Sprintf("#%d", t.ID)}, true
+		}
 		if !ok {
 			return wiki.Invalid("the %s #%d it points to does not exist", t.Kind, t.ID)
 		}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"testing"
 
+	"kioku/internal/auth"
 	"kioku/internal/edit"
 	"kioku/internal/store"
 	"kioku/internal/storetest"
@@ -20,9 +21,15 @@ func forEachEngine(t *testing.T, fn func(t *testing.T, s *store.Store)) {
 	}
 }
 
+// mustUser makes a trusted editor, whose edits are accepted at once.
 func mustUser(t *testing.T, s *store.Store, name string) int64 {
 	t.Helper()
-	id, err := s.CreateUser(context.Background(), name, "x", "editor")
+	return mustUserAs(t, s, name, auth.RoleTrusted)
+}
+
+func mustUserAs(t *testing.T, s *store.Store, name string, role auth.Role) int64 {
+	t.Helper()
+	id, err := s.CreateUser(context.Background(), name, "x", string(role))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -35,7 +42,7 @@ func TestRevisionsMergeConflictRevert(t *testing.T) {
 		svc := &edit.Service{Store: s}
 		ann := mustUser(t, s, "ann")
 		var workID, kon int64
-		err := svc.Apply(ctx, ann, "New film", func(c *edit.Changes) error {
+		_, err := svc.Apply(ctx, ann, "New film", func(c *edit.Changes) error {
 			var err error
 			kon, err = c.Create(ctx, wiki.KindPerson, &wiki.Person{Name: "Satoshi Kon"})
 			if err != nil {
@@ -62,7 +69,7 @@ func TestRevisionsMergeConflictRevert(t *testing.T) {
 		b := wiki.Clone(base)
 		b.Releases = []wiki.Release{{Key: "r1", Region: "JP", Language: "ja", Title: "メモリーズ", Date: "1995-12-23"}}
 		for _, d := range []*wiki.Work{a, b} {
-			if err := svc.Apply(ctx, ann, "change", func(c *edit.Changes) error { return c.Update(ctx, workID, 1, d) }); err != nil {
+			if _, err := svc.Apply(ctx, ann, "change", func(c *edit.Changes) error { return c.Update(ctx, workID, 1, d) }); err != nil {
 				t.Fatalf("update from base 1: %v", err)
 			}
 		}
@@ -78,7 +85,7 @@ func TestRevisionsMergeConflictRevert(t *testing.T) {
 		// A third edit from revision 1 sets another rating: a real conflict, nothing saved.
 		c := wiki.Clone(base)
 		c.Rating = "PG"
-		err = svc.Apply(ctx, ann, "change", func(ch *edit.Changes) error { return ch.Update(ctx, workID, 1, c) })
+		_, err = svc.Apply(ctx, ann, "change", func(ch *edit.Changes) error { return ch.Update(ctx, workID, 1, c) })
 		var ce *edit.ConflictError
 		if !errors.As(err, &ce) || !errors.Is(err, edit.ErrConflict) || ce.Conflicts[0].Field != "Rating" {
 			t.Fatalf("conflicting update: err = %v, want a conflict on Rating", err)
@@ -87,7 +94,7 @@ func TestRevisionsMergeConflictRevert(t *testing.T) {
 			t.Fatalf("head after conflict = %d, want 3", e.Head)
 		}
 		// Revert to revision 1 makes revision 4 with revision 1's document.
-		if err := svc.Revert(ctx, ann, workID, 1, ""); err != nil {
+		if _, err := svc.Revert(ctx, ann, workID, 1, ""); err != nil {
 			t.Fatal(err)
 		}
 		r4, err := s.Revision(ctx, workID, 4)
@@ -125,7 +132,7 @@ func TestApplyRefusesBadEdits(t *testing.T) {
 		svc := &edit.Service{Store: s}
 		ann := mustUser(t, s, "ann")
 		var genre int64
-		if err := svc.Apply(ctx, ann, "genre", func(c *edit.Changes) error {
+		if _, err := svc.Apply(ctx, ann, "genre", func(c *edit.Changes) error {
 			var err error
 			genre, err = c.Create(ctx, wiki.KindGenre, &wiki.Topic{Name: "Drama"})
 			return err
@@ -145,7 +152,7 @@ func TestApplyRefusesBadEdits(t *testing.T) {
 			{"bad date", "s", &wiki.Work{Name: "X", Medium: wiki.MediumTV, Releases: []wiki.Release{{Key: "a", Region: "JP", Title: "X", Date: "23/12/1995"}}}},
 		}
 		for _, tt := range tests {
-			err := svc.Apply(ctx, ann, tt.summary, func(c *edit.Changes) error {
+			_, err := svc.Apply(ctx, ann, tt.summary, func(c *edit.Changes) error {
 				_, err := c.Create(ctx, wiki.KindWork, tt.doc)
 				return err
 			})

@@ -9,8 +9,9 @@ import (
 )
 
 // Revert makes a new revision of entity id whose document is that of revision number. History is
-// kept: the revisions after number stay, and the revert is one more.
-func (s *Service) Revert(ctx context.Context, author, id int64, number int, summary string) error {
+// kept: the revisions after number stay, and the revert is one more. Like any edit, a revert by
+// an editor whose edits are reviewed waits in the queue.
+func (s *Service) Revert(ctx context.Context, author, id int64, number int, summary string) (Result, error) {
 	if summary == "" {
 		summary = fmt.Sprintf("Reverted to revision %d", number)
 	}

@@ -25,6 +25,12 @@ func Routes(app *web.App) http.Handler {
 	mux.Handle("GET /new/{kind}", h(app.NewForm))
 	mux.Handle("POST /new/{kind}", h(app.New))
 
+	// Moderation: the queue, each changeset's page, and the reviews.
+	mux.Handle("GET /queue", h(app.Queue))
+	mux.Handle("GET /changes/{id}", h(app.ShowChangeset))
+	mux.Handle("POST /changes/{id}/approve", h(app.ApproveChangeset))
+	mux.Handle("POST /changes/{id}/reject", h(app.RejectChangeset))
+
 	// Every entity kind has the same set of pages under its own first segment; works are under
 	// their medium's ("/anime/", "/manga/").
 	for _, seg := range wiki.Segments() {
@@ -33,6 +39,7 @@ func Routes(app *web.App) http.Handler {
 		mux.Handle("GET "+p+"/history", h(app.History(seg)))
 		mux.Handle("GET "+p+"/diff", h(app.Diff(seg)))
 		mux.Handle("POST "+p+"/revert", h(app.Revert(seg)))
+		mux.Handle("POST "+p+"/lock", h(app.Lock(seg)))
 		mux.Handle("GET "+p+"/edit", h(app.EditForm(seg)))
 		mux.Handle("POST "+p+"/edit", h(app.Edit(seg)))
 		mux.Handle("GET "+p+"/edit/{section}", h(app.EditForm(seg)))

@@ -64,10 +64,16 @@ func forEachEngine(t *testing.T, fn func(t *testing.T, s *site)) {
 	}
 }
 
-// addUser makes an account with a password.
+// addUser makes a trusted editor's account, whose edits show at once, with a password.
 func (s *site) addUser(t testing.TB, name, password string) {
 	t.Helper()
-	if _, err := s.Store.CreateUser(context.Background(), name, auth.Hash(password, cheap), "editor"); err != nil {
+	s.addUserAs(t, name, password, auth.RoleTrusted)
+}
+
+// addUserAs makes an account with the given role.
+func (s *site) addUserAs(t testing.TB, name, password string, role auth.Role) {
+	t.Helper()
+	if _, err := s.Store.CreateUser(context.Background(), name, auth.Hash(password, cheap), string(role)); err != nil {
 		t.Fatal(err)
 	}
 }

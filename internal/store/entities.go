@@ -18,6 +18,8 @@ type Entity struct {
 	Name      string
 	Segment   string // first segment of the page address: "anime", "person", ...
 	UpdatedAt time.Time
+	// Locked entities may be changed only by trusted editors and above.
+	Locked bool
 }
 
 // Path is the canonical address of the entity's page.
@@ -42,16 +44,20 @@ type Revision struct {
 	Status      string
 	Document    []byte
 	CreatedAt   time.Time
+	// Points is what the revision earned its author: one per field or list item it changed.
+	Points int
 }
 
 // NameKey is the form of a name used to find entities by name: trimmed and case-folded.
 func NameKey(name string) string { return strings.ToLower(strings.Join(strings.Fields(name), " ")) }
 
-const entityColumns = `id, kind, head, name, segment, updated_at`
+const entityColumns = `id, kind, head, name, segment, updated_at, locked`
 
 func scanEntity(row interface{ Scan(...any) error }) (Entity, error) {
 	var e Entity
-	err := row.Scan(&e.ID, &e.Kind, &e.Head, &e.Name, &e.Segment, &e.UpdatedAt)
+	var locked int
+	err := row.Scan(&e.ID, &e.Kind, &e.Head, &e.Name, &e.Segment, &e.UpdatedAt, &locked)
+	e.Locked = locked != 0
 	return e, err
 }
 
@@ -191,9 +197,9 @@ func (tx *Tx) CreateChangeset(ctx context.Context, authorID int64, summary, stat
 // status when reviewed.
 func (tx *Tx) InsertRevision(ctx context.Context, r Revision) error {
 	_, err := tx.exec(ctx, `INSERT INTO revisions
-		(entity_id, number, parent, changeset_id, author_id, summary, status, document, created_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		r.EntityID, r.Number, r.Parent, r.ChangesetID, r.AuthorID, r.Summary, r.Status, string(r.Document), now())
+		(entity_id, number, parent, changeset_id, author_id, summary, status, document, created_at, points)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		r.EntityID, r.Number, r.Parent, r.ChangesetID, r.AuthorID, r.Summary, r.Status, string(r.Document), now(), r.Points)
 	if err != nil {
 		return fmt.Errorf("store: revision %d of %d: %w", r.Number, r.EntityID, err)
 	}
@@ -207,11 +213,11 @@ func (tx *Tx) LastRevisionNumber(ctx context.Context, id int64) (int, error) {
 	return n, tx.mapErr(err)
 }
 
-const revisionColumns = `r.entity_id, r.number, r.parent, r.changeset_id, r.author_id, u.name, r.summary, r.status, r.created_at`
+const revisionColumns = `r.entity_id, r.number, r.parent, r.changeset_id, r.author_id, u.name, r.summary, r.status, r.created_at, r.points`
 
 func scanRevision(row interface{ Scan(...any) error }, withDoc bool) (Revision, error) {
 	var r Revision
-	dest := []any{&r.EntityID, &r.Number, &r.Parent, &r.ChangesetID, &r.AuthorID, &r.AuthorName, &r.Summary, &r.Status, &r.CreatedAt}
+	dest := []any{&r.EntityID, &r.Number, &r.Parent, &r.ChangesetID, &r.AuthorID, &r.AuthorName, &r.Summary, &r.Status, &r.CreatedAt, &r.Points}
 	var doc string
 	if withDoc {
 		dest = append(dest, &doc)
@@ -250,17 +256,18 @@ func (c *conn) Revisions(ctx context.Context, id int64) ([]Revision, error) {
 	return out, rows.Err()
 }
 
-// Editor is an author of accepted revisions of an entity.
+// Editor is an author of accepted revisions of an entity, with the points they earned there.
 type Editor struct {
 	UserID int64
 	Name   string
 	Edits  int
+	Points int
 }
 
-// TopEditors lists the authors of an entity's accepted revisions, most revisions first.
+// TopEditors lists the authors of an entity's accepted revisions, most points first.
 func (c *conn) TopEditors(ctx context.Context, id int64, limit int) ([]Editor, error) {
-	rows, err := c.query(ctx, `SELECT u.id, u.name, COUNT(*) AS n FROM revisions r JOIN users u ON u.id = r.author_id
-		WHERE r.entity_id = ? AND r.status = ? GROUP BY u.id, u.name ORDER BY n DESC, u.name LIMIT ?`, id, StatusAccepted, limit)
+	rows, err := c.query(ctx, `SELECT u.id, u.name, COUNT(*), SUM(r.points) AS p FROM revisions r JOIN users u ON u.id = r.author_id
+		WHERE r.entity_id = ? AND r.status = ? GROUP BY u.id, u.name ORDER BY p DESC, COUNT(*) DESC, u.name LIMIT ?`, id, StatusAccepted, limit)
 	if err != nil {
 		return nil, fmt.Errorf("store: top editors of %d: %w", id, err)
 	}
@@ -268,7 +275,7 @@ func (c *conn) TopEditors(ctx context.Context, id int64, limit int) ([]Editor, e
 	var out []Editor
 	for rows.Next() {
 		var e Editor
-		if err := rows.Scan(&e.UserID, &e.Name, &e.Edits); err != nil {
+		if err := rows.Scan(&e.UserID, &e.Name, &e.Edits, &e.Points); err != nil {
 			return nil, err
 		}
 		out = append(out, e)

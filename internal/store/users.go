@@ -39,11 +39,6 @@ func (c *conn) CreateUser(ctx context.Context, name, passwordHash, role string) 
 
 const userColumns = `id, name, password_hash, role, created_at, banned_at, ban_reason, accepted_edits, points`
 
-// userColumnsOf is userColumns of the users table under another alias.
-func userColumnsOf(alias string) string {
-	return alias + "." + strings.ReplaceAll(userColumns, ", ", ", "+alias+".")
-}
-
 func userFields(u *User) []any {
 	return []any{&u.ID, &u.Name, &u.PasswordHash, &u.Role, &u.CreatedAt, &u.BannedAt, &u.BanReason, &u.AcceptedEdits, &u.Points}
 }
@@ -99,7 +94,7 @@ func (c *conn) CreateSession(ctx context.Context, tokenHash string, userID int64
 // account has no sessions.
 func (c *conn) SessionByToken(ctx context.Context, tokenHash string) (Session, error) {
 	var s Session
-	err := c.queryRow(ctx, `SELECT `+userColumnsOf("u")+`, s.csrf_token, s.expires_at
+	err := c.queryRow(ctx, `SELECT `+prefixed("u", userColumns)+`, s.csrf_token, s.expires_at
 		FROM sessions s JOIN users u ON u.id = s.user_id
 		WHERE s.token_hash = ? AND s.expires_at > ? AND u.banned_at IS NULL`, tokenHash, now()).
 		Scan(append(userFields(&s.User), &s.CSRFToken, &s.ExpiresAt)...)

@@ -12,6 +12,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 
@@ -75,6 +76,7 @@ func (a *App) parseTemplates() error {
 		"sections":  func() []workSection { return workSections },
 		"roles":     func() []string { return creditRoles },
 		"seq":       func(n int) []int { return make([]int, n) },
+		"dict":      dict,
 		"refs": func(id, title, noun string, list []store.Entity, path string) refList {
 			return refList{ID: id, Title: title, Noun: noun, List: list, Path: path}
 		},
@@ -162,6 +164,8 @@ func (a *App) Wrap(h Handler) http.Handler {
 		var (
 			ve     *wiki.ValidationError
 			ce     *edit.ConflictError
+			re     *edit.RefusedError
+			le     *edit.LimitError
 			status int
 			data   = errorPage{}
 		)
@@ -172,6 +176,11 @@ func (a *App) Wrap(h Handler) http.Handler {
 		case errors.As(err, &ce):
 			status, data.Heading, data.Conflicts = http.StatusConflict, "Someone else changed this meanwhile", ce.Conflicts
 			data.Message = "Nothing was saved. The fields below were changed since you opened the form; reload it to see the page as it is now and make your edit again."
+		case errors.As(err, &re):
+			status, data.Heading, data.Message = http.StatusForbidden, "Not allowed", re.Reason
+		case errors.As(err, &le):
+			status, data.Heading, data.Message = http.StatusTooManyRequests, "Too many edits for now", le.Error()
+			w.Header().Set("Retry-After", strconv.Itoa(max(60, int(le.RetryAfter.Seconds()))))
 		case errors.Is(err, store.ErrNotFound):
 			status, data.Heading = http.StatusNotFound, "No such page"
 			data.Message = "There is no page at this address. It may never have existed; try searching for it."
@@ -200,6 +209,22 @@ func (a *App) Wrap(h Handler) http.Handler {
 			http.Error(w, data.Heading, status)
 		}
 	})
+}
+
+// dict builds a map from alternating keys and values, for passing several values to a template.
+func dict(kv ...any) (map[string]any, error) {
+	if len(kv)%2 != 0 {
+		return nil, errors.New("web: dict needs pairs of keys and values")
+	}
+	m := make(map[string]any, len(kv)/2)
+	for i := 0; i < len(kv); i += 2 {
+		k, ok := kv[i].(string)
+		if !ok {
+			return nil, fmt.Errorf("web: dict key %v is not a string", kv[i])
+		}
+		m[k] = kv[i+1]
+	}
+	return m, nil
 }
 
 // refList is the data of a section that lists references (genres, themes, ...).

@@ -129,7 +129,7 @@ func (a *App) Edit(segment string) Handler {
 		}
 		ctx := r.Context()
 		anchor := ""
-		err = a.edits.Apply(ctx, s.User.ID, r.PostFormValue("edit_summary"), func(c *edit.Changes) error {
+		_, err = a.edits.Apply(ctx, s.User.ID, r.PostFormValue("edit_summary"), func(c *edit.Changes) error {
 			rev, err := c.Tx().Revision(ctx, e.ID, base)
 			if err != nil {
 				return wiki.Invalid("revision %d of %s does not exist", base, e.Name)
@@ -163,6 +163,7 @@ func (a *App) Edit(segment string) Handler {
 		if err != nil {
 			return err
 		}
+		// An edit waiting for review leaves the page as it was; the page then tells its author so.
 		updated, err := a.store.Entity(ctx, e.ID)
 		if err != nil {
 			return err
@@ -221,12 +222,17 @@ func (a *App) New(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	var id int64
-	err = a.edits.Apply(r.Context(), s.User.ID, r.PostFormValue("edit_summary"), func(c *edit.Changes) error {
+	res, err := a.edits.Apply(r.Context(), s.User.ID, r.PostFormValue("edit_summary"), func(c *edit.Changes) error {
 		id, err = c.Create(r.Context(), kind, doc)
 		return err
 	})
 	if err != nil {
 		return err
+	}
+	if res.Status == store.StatusPending {
+		// The page does not exist until a moderator accepts it; its changeset's page says so.
+		http.Redirect(w, r, changesetPath(res.Changeset), http.StatusSeeOther)
+		return nil
 	}
 	e, err := a.store.Entity(r.Context(), id)
 	if err != nil {

@@ -115,7 +115,7 @@ func (a *App) Revert(segment string) Handler {
 		if err != nil || number <= 0 {
 			return wiki.Invalid("choose the revision to revert to")
 		}
-		if err := a.edits.Revert(r.Context(), s.User.ID, e.ID, number, r.PostFormValue("edit_summary")); err != nil {
+		if _, err := a.edits.Revert(r.Context(), s.User.ID, e.ID, number, r.PostFormValue("edit_summary")); err != nil {
 			return err
 		}
 		http.Redirect(w, r, e.Path()+"/history", http.StatusSeeOther)

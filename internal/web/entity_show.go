@@ -5,6 +5,7 @@ import (
 	"html/template"
 	"net/http"
 
+	"kioku/internal/auth"
 	"kioku/internal/store"
 	"kioku/internal/wiki"
 	"kioku/internal/wikitext"
@@ -61,7 +62,7 @@ func (a *App) Show(segment string) Handler {
 		if err != nil {
 			return err
 		}
-		name, data, err := a.view(r.Context(), e, doc)
+		name, data, err := a.view(r.Context(), e, doc, sessionFrom(r.Context()))
 		if err != nil {
 			return err
 		}
@@ -80,19 +81,35 @@ func (a *App) Show(segment string) Handler {
 }
 
 // entityView is what every entity page has: the entity, its document, its rendered long text
-// and its top editors.
+// and its top editors; for a signed-in reader, their own edits of it that wait for review or
+// were lately rejected, and for moderators the lock.
 type entityView struct {
 	Entity      store.Entity
 	Description template.HTML
 	Summary     template.HTML
 	TopEditors  []store.Editor
+	Pending     []store.Changeset
+	Rejected    []store.Changeset
+	CanLock     bool
+	CSRF        string
 }
 
-func (a *App) view(ctx context.Context, e store.Entity, doc wiki.Document) (string, any, error) {
+func (a *App) view(ctx context.Context, e store.Entity, doc wiki.Document, viewer *store.Session) (string, any, error) {
 	base := entityView{Entity: e}
 	var err error
 	if base.TopEditors, err = a.store.TopEditors(ctx, e.ID, 5); err != nil {
 		return "", nil, err
+	}
+	if viewer != nil {
+		base.CSRF, base.CanLock = viewer.CSRFToken, auth.Role(viewer.User.Role).Can(auth.Lock)
+		mine := store.ChangesetFilter{Status: store.StatusPending, Author: viewer.User.Name, Entity: e.ID, Limit: 10}
+		if base.Pending, err = a.store.Changesets(ctx, mine); err != nil {
+			return "", nil, err
+		}
+		mine.Status, mine.Limit = store.StatusRejected, 3
+		if base.Rejected, err = a.store.Changesets(ctx, mine); err != nil {
+			return "", nil, err
+		}
 	}
 	resolve := a.resolver(ctx)
 	switch d := doc.(type) {

@@ -1,0 +1,152 @@
+package web
+
+import (
+	"context"
+	"net/http"
+	"strconv"
+
+	"kioku/internal/auth"
+	"kioku/internal/store"
+	"kioku/internal/wiki"
+)
+
+// changesetPath is the address of a changeset's page.
+func changesetPath(id int64) string { return "/changes/" + strconv.FormatInt(id, 10) }
+
+// entityChanges is what a changeset does to one entity, field by field.
+type entityChanges struct {
+	Entity store.Entity
+	// New is true when the changeset creates the entity.
+	New     bool
+	Changes []wiki.Change
+}
+
+// changesetView is a changeset with its changes, as the queue and the changeset page show it.
+type changesetView struct {
+	store.Changeset
+	Parts []entityChanges
+}
+
+type changesetPage struct {
+	changesetView
+	CanReview bool
+	CSRF      string
+}
+
+// ShowChangeset shows one changeset: who made it, its state and the moderator's reason, and what
+// it changes. A pending changeset is compared with the pages as they are now, and moderators get
+// the buttons to approve or reject it. A pending or rejected changeset is visible only to its
+// author and to moderators.
+func (a *App) ShowChangeset(w http.ResponseWriter, r *http.Request) error {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil {
+		return store.ErrNotFound
+	}
+	ctx := r.Context()
+	cs, err := a.store.Changeset(ctx, id)
+	if err != nil {
+		return err
+	}
+	s := sessionFrom(ctx)
+	var role auth.Role
+	if s != nil {
+		role = auth.Role(s.User.Role)
+	}
+	if cs.Status != store.StatusAccepted && !role.Can(auth.Approve) && (s == nil || s.User.ID != cs.AuthorID) {
+		return store.ErrNotFound
+	}
+	v, err := a.changesetView(ctx, cs)
+	if err != nil {
+		return err
+	}
+	data := changesetPage{changesetView: v, CanReview: cs.Status == store.StatusPending && role.Can(auth.Approve)}
+	if s != nil {
+		data.CSRF = s.CSRFToken
+	}
+	return a.render(w, r, http.StatusOK, "changeset", "Edit #"+strconv.FormatInt(id, 10), data)
+}
+
+// changesetView works out what a changeset changes: for an accepted one, each revision against
+// its parent; for a pending one, each proposal against the entity's current revision; for a
+// rejected one, each proposal against the revision it was made from.
+func (a *App) changesetView(ctx context.Context, cs store.Changeset) (changesetView, error) {
+	v := changesetView{Changeset: cs}
+	type pair struct {
+		entity   store.Entity
+		old, new wiki.Document
+	}
+	var pairs []pair
+	if cs.Status == store.StatusAccepted {
+		revs, err := a.store.ChangesetRevisions(ctx, cs.ID)
+		if err != nil {
+			return v, err
+		}
+		byID := map[int64]store.Entity{}
+		for _, e := range cs.Entities {
+			byID[e.ID] = e
+		}
+		for _, rev := range revs {
+			e := byID[rev.EntityID]
+			newDoc, err := wiki.Decode(e.Kind, rev.Document)
+			if err != nil {
+				return v, err
+			}
+			oldDoc, err := a.revisionDoc(ctx, e, rev.Parent)
+			if err != nil {
+				return v, err
+			}
+			pairs = append(pairs, pair{e, oldDoc, newDoc})
+		}
+	} else {
+		proposals, err := a.store.Proposals(ctx, cs.ID)
+		if err != nil {
+			return v, err
+		}
+		for _, p := range proposals {
+			newDoc, err := wiki.Decode(p.Entity.Kind, p.Document)
+			if err != nil {
+				return v, err
+			}
+			from := p.Base
+			if cs.Status == store.StatusPending {
+				from = p.Entity.Head
+			}
+			oldDoc, err := a.revisionDoc(ctx, p.Entity, from)
+			if err != nil {
+				return v, err
+			}
+			pairs = append(pairs, pair{p.Entity, oldDoc, newDoc})
+		}
+	}
+	var ids []int64
+	for _, p := range pairs {
+		for _, d := range []wiki.Document{p.old, p.new} {
+			if d != nil {
+				for _, t := range d.Refs() {
+					ids = append(ids, t.ID)
+				}
+			}
+		}
+	}
+	names, err := a.store.EntityNames(ctx, ids)
+	if err != nil {
+		return v, err
+	}
+	for _, p := range pairs {
+		v.Parts = append(v.Parts, entityChanges{Entity: p.entity, New: p.old == nil,
+			Changes: wiki.Diff(p.old, p.new, func(id int64) string { return names[id] })})
+	}
+	return v, nil
+}
+
+// revisionDoc decodes revision number of e, or returns nil for number 0 (nothing yet).
+func (a *App) revisionDoc(ctx context.Context, e store.Entity, number int) (wiki.Document, error) {
+	if number == 0 {
+		return nil, nil
+	}
+	rev, err := a.store.Revision(ctx, e.ID, number)
+	if err != nil {
+		return nil, err
+	}
+	return wiki.Decode(e.Kind, rev.Document)
+}
