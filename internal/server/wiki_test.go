@@ -14,7 +14,7 @@ import (
 )
 
 // newWork creates a work through the form and returns its id and address.
-func newWork(t *testing.T, c *client, name string, extra url.Values) (int64, string) {
+func newWork(t testing.TB, c *client, name string, extra url.Values) (int64, string) {
 	t.Helper()
 	v := url.Values{"name": {name}, "medium": {"tv"}, "edit_summary": {"new"}}
 	for k, vs := range extra {
