@@ -80,8 +80,10 @@ func TestModerationFlow(t *testing.T) {
 		if got := text(page.Find("#pending")); !strings.Contains(got, "waiting for review") || !strings.Contains(got, "deck Three tales of memory") {
 			t.Errorf("the editor's page says %q, want their edit waiting for review", got)
 		}
-		if res := reader.get(fmt.Sprintf("/changes/%d", cs)); res.StatusCode != http.StatusNotFound {
-			t.Errorf("a reader sees a pending changeset: status %d", res.StatusCode)
+		// Its own page is public, and says it waits; only moderators get the buttons.
+		shown := reader.page(fmt.Sprintf("/changes/%d", cs), http.StatusOK)
+		if got := text(shown.Find(".byline .status")); got != "Waiting for review." || shown.Find("form.approve").Length() != 0 {
+			t.Errorf("a reader sees the pending changeset as %q, with %d approve buttons", got, shown.Find("form.approve").Length())
 		}
 
 		// The queue shows it with its diff against the page as it is now.

@@ -30,6 +30,12 @@ func Routes(app *web.App) http.Handler {
 	mux.Handle("GET /changes/{id}", h(app.ShowChangeset))
 	mux.Handle("POST /changes/{id}/approve", h(app.ApproveChangeset))
 	mux.Handle("POST /changes/{id}/reject", h(app.RejectChangeset))
+	mux.Handle("GET /recent-changes", h(app.RecentChanges))
+	mux.Handle("GET /recent-changes.atom", h(app.RecentChangesFeed))
+	mux.Handle("GET /watchlist", h(app.Watchlist))
+	mux.Handle("GET /watchlist.atom", h(app.WatchlistFeed))
+	mux.Handle("GET /leaderboard", h(app.Leaderboard))
+	mux.Handle("GET /users/{name}", h(app.ShowUser))
 
 	// Every entity kind has the same set of pages under its own first segment; works are under
 	// their medium's ("/anime/", "/manga/").
@@ -40,6 +46,7 @@ func Routes(app *web.App) http.Handler {
 		mux.Handle("GET "+p+"/diff", h(app.Diff(seg)))
 		mux.Handle("POST "+p+"/revert", h(app.Revert(seg)))
 		mux.Handle("POST "+p+"/lock", h(app.Lock(seg)))
+		mux.Handle("POST "+p+"/watch", h(app.Watch(seg)))
 		mux.Handle("GET "+p+"/edit", h(app.EditForm(seg)))
 		mux.Handle("POST "+p+"/edit", h(app.Edit(seg)))
 		mux.Handle("GET "+p+"/edit/{section}", h(app.EditForm(seg)))

@@ -69,14 +69,15 @@ func (tx *Tx) LockChangeset(ctx context.Context, id int64) error {
 
 // ChangesetFilter selects changesets for the queue and the list of recent changes.
 type ChangesetFilter struct {
-	Status string    // one of the Status values; empty for all
-	Kind   wiki.Kind // only changesets touching an entity of this kind; empty for all
-	Author string    // only this account's (by name, any case); empty for all
-	Entity int64     // only changesets touching this entity; zero for all
-	Before int64     // only changesets older than this id (paging); zero for none
-	After  int64     // only changesets newer than this id; zero for none
-	Oldest bool      // oldest first, instead of newest first
-	Limit  int
+	Status  string    // one of the Status values; empty for all
+	Kind    wiki.Kind // only changesets touching an entity of this kind; empty for all
+	Author  string    // only this account's (by name, any case); empty for all
+	Entity  int64     // only changesets touching this entity; zero for all
+	Watcher int64     // only changesets touching an entity this account watches; zero for all
+	Before  int64     // only changesets older than this id (paging); zero for none
+	After   int64     // only changesets newer than this id; zero for none
+	Oldest  bool      // oldest first, instead of newest first
+	Limit   int
 }
 
 // Changesets lists changesets matching f, each with the entities it touches.
@@ -89,7 +90,7 @@ func (c *conn) Changesets(ctx context.Context, f ChangesetFilter) ([]Changeset, 
 	if f.Author != "" {
 		where, args = append(where, `a.name_key = ?`), append(args, UserKey(f.Author))
 	}
-	if f.Kind != "" || f.Entity != 0 {
+	if f.Kind != "" || f.Entity != 0 || f.Watcher != 0 {
 		// A changeset's entities are its revisions once accepted and its proposals until then.
 		cond, kargs := `e.id = x.entity_id`, []any{}
 		if f.Kind != "" {
@@ -97,6 +98,10 @@ func (c *conn) Changesets(ctx context.Context, f ChangesetFilter) ([]Changeset, 
 		}
 		if f.Entity != 0 {
 			cond, kargs = cond+` AND e.id = ?`, append(kargs, f.Entity)
+		}
+		if f.Watcher != 0 {
+			cond += ` AND EXISTS (SELECT 1 FROM watches w WHERE w.entity_id = e.id AND w.user_id = ?)`
+			kargs = append(kargs, f.Watcher)
 		}
 		where = append(where, `EXISTS (SELECT 1 FROM (SELECT entity_id FROM revisions WHERE changeset_id = c.id
 			UNION ALL SELECT entity_id FROM proposals WHERE changeset_id = c.id) x JOIN entities e ON `+cond+`)`)

@@ -77,6 +77,7 @@ func (a *App) parseTemplates() error {
 		"roles":     func() []string { return creditRoles },
 		"seq":       func(n int) []int { return make([]int, n) },
 		"dict":      dict,
+		"list":      func(v ...string) []string { return v },
 		"refs": func(id, title, noun string, list []store.Entity, path string) refList {
 			return refList{ID: id, Title: title, Noun: noun, List: list, Path: path}
 		},

@@ -35,8 +35,8 @@ type changesetPage struct {
 
 // ShowChangeset shows one changeset: who made it, its state and the moderator's reason, and what
 // it changes. A pending changeset is compared with the pages as they are now, and moderators get
-// the buttons to approve or reject it. A pending or rejected changeset is visible only to its
-// author and to moderators.
+// the buttons to approve or reject it. Like the list of recent changes, every changeset is public,
+// whatever its state; what waits for review is kept off the entity pages only.
 func (a *App) ShowChangeset(w http.ResponseWriter, r *http.Request) error {
 	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
 	if err != nil {
@@ -51,9 +51,6 @@ func (a *App) ShowChangeset(w http.ResponseWriter, r *http.Request) error {
 	var role auth.Role
 	if s != nil {
 		role = auth.Role(s.User.Role)
-	}
-	if cs.Status != store.StatusAccepted && !role.Can(auth.Approve) && (s == nil || s.User.ID != cs.AuthorID) {
-		return store.ErrNotFound
 	}
 	v, err := a.changesetView(ctx, cs)
 	if err != nil {

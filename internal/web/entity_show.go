@@ -91,6 +91,7 @@ type entityView struct {
 	Pending     []store.Changeset
 	Rejected    []store.Changeset
 	CanLock     bool
+	Watching    bool
 	CSRF        string
 }
 
@@ -102,6 +103,9 @@ func (a *App) view(ctx context.Context, e store.Entity, doc wiki.Document, viewe
 	}
 	if viewer != nil {
 		base.CSRF, base.CanLock = viewer.CSRFToken, auth.Role(viewer.User.Role).Can(auth.Lock)
+		if base.Watching, err = a.store.Watching(ctx, viewer.User.ID, e.ID); err != nil {
+			return "", nil, err
+		}
 		mine := store.ChangesetFilter{Status: store.StatusPending, Author: viewer.User.Name, Entity: e.ID, Limit: 10}
 		if base.Pending, err = a.store.Changesets(ctx, mine); err != nil {
 			return "", nil, err

@@ -1,0 +1,77 @@
+package store
+
+import (
+	"context"
+	"fmt"
+)
+
+// Watch adds an entity to an account's watchlist; watching twice is watching once.
+func (c *conn) Watch(ctx context.Context, userID, entityID int64) error {
+	_, err := c.exec(ctx, `INSERT INTO watches (user_id, entity_id, created_at) VALUES (?, ?, ?)
+		ON CONFLICT (user_id, entity_id) DO NOTHING`, userID, entityID, now())
+	if err != nil {
+		return fmt.Errorf("store: watch %d: %w", entityID, c.mapErr(err))
+	}
+	return nil
+}
+
+// Unwatch removes an entity from an account's watchlist.
+func (c *conn) Unwatch(ctx context.Context, userID, entityID int64) error {
+	_, err := c.exec(ctx, `DELETE FROM watches WHERE user_id = ? AND entity_id = ?`, userID, entityID)
+	return err
+}
+
+// Watching tells whether an account watches an entity.
+func (c *conn) Watching(ctx context.Context, userID, entityID int64) (bool, error) {
+	var n int
+	err := c.queryRow(ctx, `SELECT COUNT(*) FROM watches WHERE user_id = ? AND entity_id = ?`, userID, entityID).Scan(&n)
+	return n > 0, c.mapErr(err)
+}
+
+// Watched lists the entities an account watches, by name.
+func (c *conn) Watched(ctx context.Context, userID int64) ([]Entity, error) {
+	return c.entities(ctx, `SELECT `+prefixed("e", entityColumns)+` FROM watches w JOIN entities e ON e.id = w.entity_id
+		WHERE w.user_id = ? AND e.head > 0 ORDER BY e.name_key, e.id`, userID)
+}
+
+// FeedToken returns the secret that opens an account's watchlist feed to a feed reader, which
+// has no session; the first call makes it.
+func (c *conn) FeedToken(ctx context.Context, userID int64, fresh string) (string, error) {
+	if _, err := c.exec(ctx, `UPDATE users SET feed_token = ? WHERE id = ? AND feed_token = ''`, fresh, userID); err != nil {
+		return "", err
+	}
+	var token string
+	err := c.queryRow(ctx, `SELECT feed_token FROM users WHERE id = ?`, userID).Scan(&token)
+	return token, c.mapErr(err)
+}
+
+// UserByFeedToken finds the account whose watchlist feed a token opens.
+func (c *conn) UserByFeedToken(ctx context.Context, token string) (User, error) {
+	if token == "" {
+		return User{}, ErrNotFound
+	}
+	u, err := scanUser(c.queryRow(ctx, `SELECT `+userColumns+` FROM users WHERE feed_token = ? AND banned_at IS NULL`, token))
+	if err != nil {
+		return User{}, fmt.Errorf("store: feed token: %w", c.mapErr(err))
+	}
+	return u, nil
+}
+
+// Leaderboard lists the accounts with the most points, most first.
+func (c *conn) Leaderboard(ctx context.Context, limit int) ([]User, error) {
+	rows, err := c.query(ctx, `SELECT `+userColumns+` FROM users WHERE points > 0 AND banned_at IS NULL
+		ORDER BY points DESC, accepted_edits DESC, name_key LIMIT ?`, limit)
+	if err != nil {
+		return nil, fmt.Errorf("store: leaderboard: %w", err)
+	}
+	defer rows.Close()
+	var out []User
+	for rows.Next() {
+		u, err := scanUser(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, u)
+	}
+	return out, rows.Err()
+}
