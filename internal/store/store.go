@@ -83,8 +83,10 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 		}
 		// WAL lets readers run beside the one writer; IMMEDIATE transactions take the write
 		// lock up front, so two writers queue on busy_timeout instead of failing to upgrade.
+		// synchronous=FULL syncs the log at every commit: an acknowledged edit survives a power
+		// cut, not only a crash of the process.
 		db, err = sql.Open("sqlite", "file:"+path+"?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)"+
-			"&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)&_txlock=immediate&_time_format=sqlite")
+			"&_pragma=foreign_keys(1)&_pragma=synchronous(FULL)&_txlock=immediate&_time_format=sqlite")
 		if err == nil {
 			db.SetMaxOpenConns(8)
 			db.SetMaxIdleConns(8)
