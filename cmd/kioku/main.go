@@ -43,6 +43,7 @@ Usage:
   kioku migrate [--data DIR] [--database DB]
   kioku user add --name NAME [--admin] [--data DIR] [--database DB]   (password on standard input)
   kioku reindex [--background] [--data DIR] [--database DB]
+  kioku copy --from DB --to DB   (moves a whole wiki into a new, empty database)
 
 DB is a postgres:// URL or the path of an SQLite file (default: kioku.db in the data folder).
 `
@@ -55,6 +56,9 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	}
 	var cfg config.Config
 	cmd, args := args[0], args[1:]
+	if cmd == "copy" {
+		return copyStores(ctx, args, stdout, stderr)
+	}
 	if cmd == "user" {
 		if len(args) == 0 || args[0] != "add" {
 			return errors.New("usage: kioku user add --name NAME [--admin]")
@@ -148,11 +152,84 @@ func addUser(ctx context.Context, st *store.Store, name string, admin bool, stdi
 	return nil
 }
 
+// copyStores is the copy command: it copies every row of one store into a new, empty one, from
+// SQLite to PostgreSQL or back, then checks that both hold the same data. It opens only the two
+// stores it is given, and migrates only the target.
+func copyStores(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("kioku copy", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	from := fs.String("from", "", "the database to copy: a postgres:// URL or the path of an SQLite file")
+	to := fs.String("to", "", "the new, empty database to fill: a postgres:// URL or the path of an SQLite file")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if *from == "" || *to == "" || fs.NArg() > 0 {
+		return errors.New("usage: kioku copy --from DB --to DB (both are required)")
+	}
+	if *from == *to {
+		return errors.New("copy: --from and --to name the same database")
+	}
+	if !strings.HasPrefix(*from, "postgres://") && !strings.HasPrefix(*from, "postgresql://") {
+		// Opening a missing SQLite file would create it, empty.
+		if _, err := os.Stat(strings.TrimPrefix(*from, "sqlite:")); err != nil {
+			return fmt.Errorf("copy: source: %w", err)
+		}
+	}
+	src, err := store.Open(ctx, *from)
+	if err != nil {
+		return err
+	}
+	defer src.Close()
+	dst, err := store.Open(ctx, *to)
+	if err != nil {
+		return err
+	}
+	defer dst.Close()
+	counts, err := store.Copy(ctx, src, dst)
+	if err != nil {
+		return err
+	}
+	var total int64
+	width := 0
+	for _, table := range store.Tables() {
+		width = max(width, len(table)+1)
+	}
+	for _, table := range store.Tables() {
+		unit := "rows"
+		if counts[table] == 1 {
+			unit = "row"
+		}
+		fmt.Fprintf(stdout, "%-*s %9d %s\n", width, table+":", counts[table], unit)
+		total += counts[table]
+	}
+	want, err := store.Checksum(ctx, src)
+	if err != nil {
+		return err
+	}
+	got, err := store.Checksum(ctx, dst)
+	if err != nil {
+		return err
+	}
+	var differ []string
+	for _, table := range store.Tables() {
+		if got[table] != want[table] {
+			differ = append(differ, table)
+		}
+	}
+	if len(differ) > 0 {
+		return fmt.Errorf("copy: the checksums of %s differ (was the source written to during the copy?)", strings.Join(differ, ", "))
+	}
+	fmt.Fprintf(stdout, "copied %d rows; checksums match\n", total)
+	return nil
+}
+
 func serve(ctx context.Context, cfg config.Config, st *store.Store, log *slog.Logger, stdout io.Writer) error {
 	in, err := server.NewInstance(st, log, auth.DefaultParams)
 	if err != nil {
 		return err
 	}
+	edits := in.App.Edits()
+	edits.TrustAfter, edits.EditsPerHour = cfg.TrustAfter, cfg.EditsPerHour
 	handler := in.Handler
 	if cfg.Demo {
 		password, err := demo.Load(ctx, st, handler, auth.DefaultParams)

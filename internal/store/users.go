@@ -83,7 +83,7 @@ type Session struct {
 // CreateSession records a session under the hash of its cookie token.
 func (c *conn) CreateSession(ctx context.Context, tokenHash string, userID int64, csrfToken string, expires time.Time) error {
 	_, err := c.exec(ctx, `INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, expires_at)
-		VALUES (?, ?, ?, ?, ?)`, tokenHash, userID, csrfToken, now(), expires.UTC())
+		VALUES (?, ?, ?, ?, ?)`, tokenHash, userID, csrfToken, now(), expires.UTC().Truncate(time.Microsecond))
 	if err != nil {
 		return fmt.Errorf("store: create session: %w", err)
 	}
