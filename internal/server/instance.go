@@ -20,9 +20,15 @@ type Instance struct {
 	Handler http.Handler
 	Jobs    *jobs.Runner
 
-	store *store.Store
-	log   *slog.Logger
+	store     *store.Store
+	log       *slog.Logger
+	listening chan struct{}
+	once      sync.Once
 }
+
+// Listening is closed once the instance first hears other instances' announcements. Pages it
+// caches before then may be retired once more when it does.
+func (in *Instance) Listening() <-chan struct{} { return in.listening }
 
 // NewInstance builds an instance over a migrated store. Call Run to start its background work.
 func NewInstance(s *store.Store, log *slog.Logger, password auth.Params) (*Instance, error) {
@@ -30,7 +36,7 @@ func NewInstance(s *store.Store, log *slog.Logger, password auth.Params) (*Insta
 	if err != nil {
 		return nil, err
 	}
-	in := &Instance{App: app, Handler: Routes(app), store: s, log: log}
+	in := &Instance{App: app, Handler: Routes(app), store: s, log: log, listening: make(chan struct{})}
 	in.Jobs = jobs.New(s, log, map[string]jobs.Func{
 		jobs.Reindex: func(ctx context.Context, _ string) error {
 			n, err := app.Edits().Reindex(ctx)
@@ -54,7 +60,10 @@ func (in *Instance) Run(ctx context.Context) {
 			func(n store.Notification) {
 				switch n.Channel {
 				case store.ChannelChanges:
-					in.App.Invalidate()
+					// This instance retired its pages before acknowledging its own edits.
+					if n.Origin != in.store.Origin() {
+						in.App.Invalidate()
+					}
 				case store.ChannelJobs:
 					in.Jobs.Wake()
 				}
@@ -66,6 +75,7 @@ func (in *Instance) Run(ctx context.Context) {
 				}
 				in.App.Invalidate()
 				in.Jobs.Wake()
+				in.once.Do(func() { close(in.listening) })
 			})
 	})
 	wg.Wait()

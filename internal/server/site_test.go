@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/PuerkitoBio/goquery"
 
@@ -51,6 +52,11 @@ func startSite(t testing.TB, st *store.Store) *site {
 		cancel()
 		<-done
 	})
+	select {
+	case <-in.Listening():
+	case <-time.After(10 * time.Second):
+		t.Fatal("the instance did not start listening to the database")
+	}
 	return &site{URL: srv.URL, Store: st, Instance: in}
 }
 

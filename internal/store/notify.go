@@ -9,8 +9,8 @@ import (
 
 // Channels on which instances tell each other what happened.
 const (
-	// ChannelChanges carries the ids of entities whose accepted revision changed, comma
-	// separated, or "*" when anything may have changed.
+	// ChannelChanges carries the origin of the announcement, a space, and the ids of entities
+	// whose accepted revision changed, comma separated, or "*" when anything may have changed.
 	ChannelChanges = "kioku_changes"
 	// ChannelJobs says that a job was queued.
 	ChannelJobs = "kioku_jobs"
@@ -25,7 +25,7 @@ func (tx *Tx) Announce(ctx context.Context, ids []int64) error {
 	if tx.engine != Postgres {
 		return nil
 	}
-	return tx.notify(ctx, ChannelChanges, changedPayload(ids))
+	return tx.notify(ctx, ChannelChanges, tx.origin+" "+changedPayload(ids))
 }
 
 // changedPayload lists ids for ChannelChanges, or "*" when the list is empty or too long.
@@ -54,7 +54,20 @@ func (c *conn) notify(ctx context.Context, channel, payload string) error {
 // Notification is one message received by Listen.
 type Notification struct {
 	Channel string
+	// Origin is the Origin of the store that announced a change, when the payload names one.
+	Origin  string
 	Payload string
+}
+
+// parseNotification splits the origin off a ChannelChanges payload.
+func parseNotification(channel, payload string) Notification {
+	n := Notification{Channel: channel, Payload: payload}
+	if channel == ChannelChanges {
+		if origin, rest, ok := strings.Cut(payload, " "); ok {
+			n.Origin, n.Payload = origin, rest
+		}
+	}
+	return n
 }
 
 // Listen receives the notifications of the given channels until ctx ends, calling handle for

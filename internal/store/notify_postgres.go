@@ -32,7 +32,7 @@ func (s *Store) listenPostgres(ctx context.Context, channels []string, handle fu
 		cancel()
 		switch {
 		case err == nil:
-			handle(Notification{Channel: n.Channel, Payload: n.Payload})
+			handle(parseNotification(n.Channel, n.Payload))
 		case ctx.Err() != nil:
 			return true, ctx.Err()
 		case errors.Is(err, context.DeadlineExceeded) && !conn.IsClosed():

@@ -5,7 +5,9 @@ package store
 
 import (
 	"context"
+	"crypto/rand"
 	"database/sql"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"os"
@@ -57,6 +59,9 @@ type querier interface {
 type conn struct {
 	q      querier
 	engine Engine
+	// origin names this store's process in the announcements it makes, so that it can tell
+	// its own from other instances'.
+	origin string
 }
 
 // Open connects to the database named by dsn: a postgres:// or postgresql:// URL, or the path of
@@ -99,11 +104,17 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 		db.Close()
 		return nil, fmt.Errorf("store: connect: %w", err)
 	}
-	return &Store{conn: conn{q: db, engine: engine}, db: db, dsn: dsn}, nil
+	origin := make([]byte, 6)
+	_, _ = rand.Read(origin)
+	return &Store{conn: conn{q: db, engine: engine, origin: hex.EncodeToString(origin)}, db: db, dsn: dsn}, nil
 }
 
 // Engine tells which database engine the store runs on.
 func (s *Store) Engine() Engine { return s.engine }
+
+// Origin names this store in its announcements: Notification.Origin equals it for the
+// announcements of transactions made through this store.
+func (s *Store) Origin() string { return s.origin }
 
 // DB is the underlying pool, for tests and maintenance commands.
 func (s *Store) DB() *sql.DB { return s.db }
@@ -117,7 +128,7 @@ func (s *Store) Tx(ctx context.Context, fn func(tx *Tx) error) error {
 	if err != nil {
 		return fmt.Errorf("store: begin: %w", s.mapErr(err))
 	}
-	if err := fn(&Tx{conn: conn{q: sqlTx, engine: s.engine}}); err != nil {
+	if err := fn(&Tx{conn: conn{q: sqlTx, engine: s.engine, origin: s.origin}}); err != nil {
 		_ = sqlTx.Rollback()
 		return err
 	}
