@@ -61,7 +61,7 @@ func BenchmarkConcurrentEditors(b *testing.B) {
 					v.Set("edit_summary", "credit")
 				}
 				res := c.postRaw(path+"/edit/"+section, v)
-				io.Copy(io.Discard, res.Body)
+				body, _ := io.ReadAll(res.Body)
 				res.Body.Close()
 				switch res.StatusCode {
 				case http.StatusSeeOther:
@@ -74,7 +74,9 @@ func BenchmarkConcurrentEditors(b *testing.B) {
 				case http.StatusConflict:
 					conflicts.Add(1)
 				default:
-					other.Add(1)
+					if other.Add(1) == 1 {
+						b.Logf("first failure: status %d\n%s", res.StatusCode, body)
+					}
 				}
 			}
 		})

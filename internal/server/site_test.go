@@ -8,6 +8,7 @@ import (
 	"net/http/cookiejar"
 	"net/http/httptest"
 	"net/url"
+	"os"
 	"strconv"
 	"strings"
 	"testing"
@@ -39,7 +40,7 @@ func newSite(t testing.TB, engine store.Engine) *site {
 // startSite starts an instance over a migrated store; it stops when the test ends.
 func startSite(t testing.TB, st *store.Store) *site {
 	t.Helper()
-	in, err := server.NewInstance(st, slog.New(slog.NewTextHandler(io.Discard, nil)), cheap)
+	in, err := server.NewInstance(st, slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelError})), cheap)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -41,6 +41,10 @@ type Store struct {
 	conn
 	db  *sql.DB
 	dsn string
+	// writer admits one SQLite write transaction at a time, in arrival order. SQLite has one
+	// writer anyway; queueing here rather than in its busy handler, which polls with growing
+	// sleeps, keeps a burst of editors from starving one of them past the busy timeout.
+	writer chan struct{}
 }
 
 // Tx is a store transaction; every read and write method of Store is available on it too.
@@ -106,7 +110,8 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 	}
 	origin := make([]byte, 6)
 	_, _ = rand.Read(origin)
-	return &Store{conn: conn{q: db, engine: engine, origin: hex.EncodeToString(origin)}, db: db, dsn: dsn}, nil
+	return &Store{conn: conn{q: db, engine: engine, origin: hex.EncodeToString(origin)}, db: db, dsn: dsn,
+		writer: make(chan struct{}, 1)}, nil
 }
 
 // Engine tells which database engine the store runs on.
@@ -124,6 +129,14 @@ func (s *Store) Close() error { return s.db.Close() }
 
 // Tx runs fn in a transaction, committing when fn returns nil and rolling back otherwise.
 func (s *Store) Tx(ctx context.Context, fn func(tx *Tx) error) error {
+	if s.engine == SQLite {
+		select {
+		case s.writer <- struct{}{}:
+			defer func() { <-s.writer }()
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
 	sqlTx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("store: begin: %w", s.mapErr(err))
