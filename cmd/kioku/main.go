@@ -230,6 +230,7 @@ func serve(ctx context.Context, cfg config.Config, st *store.Store, log *slog.Lo
 	}
 	edits := in.App.Edits()
 	edits.TrustAfter, edits.EditsPerHour = cfg.TrustAfter, cfg.EditsPerHour
+	in.App.SetTrustProxy(cfg.TrustProxy)
 	handler := in.Handler
 	if cfg.Demo {
 		password, err := demo.Load(ctx, st, handler, auth.DefaultParams)

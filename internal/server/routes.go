@@ -22,6 +22,17 @@ func Routes(app *web.App) http.Handler {
 	mux.Handle("GET /login", h(app.LoginForm))
 	mux.Handle("POST /login", h(app.Login))
 	mux.Handle("POST /logout", h(app.Logout))
+
+	// Accounts: sign-up, the account page, and the administration of accounts.
+	mux.Handle("GET /signup", h(app.SignupForm))
+	mux.Handle("POST /signup", h(app.Signup))
+	mux.Handle("GET /account", h(app.Account))
+	mux.Handle("POST /account/password", h(app.ChangePassword))
+	mux.Handle("POST /account/sessions", h(app.RevokeSession))
+	mux.Handle("GET /admin/users", h(app.AdminUsers))
+	mux.Handle("POST /admin/users/{name}/role", h(app.SetUserRole))
+	mux.Handle("POST /admin/users/{name}/ban", h(app.BanUser))
+	mux.Handle("POST /admin/users/{name}/unban", h(app.UnbanUser))
 	mux.Handle("GET /new/{kind}", h(app.NewForm))
 	mux.Handle("POST /new/{kind}", h(app.New))
 

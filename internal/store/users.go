@@ -82,8 +82,14 @@ type Session struct {
 
 // CreateSession records a session under the hash of its cookie token.
 func (c *conn) CreateSession(ctx context.Context, tokenHash string, userID int64, csrfToken string, expires time.Time) error {
-	_, err := c.exec(ctx, `INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, expires_at)
-		VALUES (?, ?, ?, ?, ?)`, tokenHash, userID, csrfToken, now(), expires.UTC().Truncate(time.Microsecond))
+	return c.CreateSessionFrom(ctx, tokenHash, userID, csrfToken, expires, "", "")
+}
+
+// CreateSessionFrom records a session with the address and browser it was started from, which
+// the account page shows so that a person can recognise their sessions.
+func (c *conn) CreateSessionFrom(ctx context.Context, tokenHash string, userID int64, csrfToken string, expires time.Time, address, userAgent string) error {
+	_, err := c.exec(ctx, `INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, expires_at, address, user_agent)
+		VALUES (?, ?, ?, ?, ?, ?, ?)`, tokenHash, userID, csrfToken, now(), expires.UTC().Truncate(time.Microsecond), address, userAgent)
 	if err != nil {
 		return fmt.Errorf("store: create session: %w", err)
 	}

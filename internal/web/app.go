@@ -37,12 +37,21 @@ type App struct {
 	// dummyHash is checked against when a sign-in names no account, so that the answer takes
 	// as long as for a real one.
 	dummyHash string
+	// trustProxy trusts X-Forwarded-Proto and X-Forwarded-For; see SetTrustProxy.
+	trustProxy bool
+	// password is the cost of hashing new passwords.
+	password auth.Params
 }
+
+// SetTrustProxy makes the app trust a reverse proxy's X-Forwarded-Proto (cookies are marked
+// Secure behind TLS) and X-Forwarded-For (sign-in limits count the reader's address). Call it
+// before serving, and only when every request comes through such a proxy.
+func (a *App) SetTrustProxy(on bool) { a.trustProxy = on }
 
 // New builds the web application over a migrated store.
 func New(s *store.Store, log *slog.Logger, password auth.Params) (*App, error) {
 	a := &App{store: s, text: wikitext.New(), log: log, cache: newPageCache(),
-		dummyHash: auth.Hash(auth.NewToken(), password)}
+		dummyHash: auth.Hash(auth.NewToken(), password), password: password}
 	a.edits = &edit.Service{Store: s, OnAccept: func([]int64) { a.cache.invalidate() }}
 	if err := a.parseTemplates(); err != nil {
 		return nil, err
@@ -77,6 +86,7 @@ func (a *App) parseTemplates() error {
 		"roles":     func() []string { return creditRoles },
 		"seq":       func(n int) []int { return make([]int, n) },
 		"dict":      dict,
+		"can":       func(u *store.User, action string) bool { return auth.Role(u.Role).Can(auth.Action(action)) },
 		"list":      func(v ...string) []string { return v },
 		"refs": func(id, title, noun string, list []store.Entity, path string) refList {
 			return refList{ID: id, Title: title, Noun: noun, List: list, Path: path}

@@ -15,7 +15,7 @@ func requireModerator(r *http.Request, action auth.Action) (*store.Session, erro
 		return nil, err
 	}
 	if !auth.Role(s.User.Role).Can(action) {
-		return nil, forbidden("Only moderators can do that.")
+		return nil, forbidden("Your role does not allow that.")
 	}
 	return s, nil
 }

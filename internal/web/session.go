@@ -3,8 +3,11 @@ package web
 import (
 	"context"
 	"errors"
+	"fmt"
+	"net"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 
@@ -78,15 +81,32 @@ type loginPage struct {
 	Error string
 }
 
+// Sign-in limits: failed attempts allowed per account name and per address in loginWindow.
+// Each attempt costs an argon2id hash (64 MiB), so the limits are checked before it.
+const (
+	loginWindow     = 15 * time.Minute
+	loginPerAccount = 5
+	loginPerAddress = 20
+)
+
 // Login checks a name and password and starts a session.
 func (a *App) Login(w http.ResponseWriter, r *http.Request) error {
 	if err := r.ParseForm(); err != nil {
 		return badRequest("the form could not be read: %v", err)
 	}
+	ctx := r.Context()
 	name := strings.TrimSpace(r.PostFormValue("name"))
 	password := r.PostFormValue("password")
 	next := safeNext(r.PostFormValue("next"))
-	u, err := a.store.UserByName(r.Context(), name)
+	key, address := store.UserKey(name), a.clientAddress(r)
+	if refusal, err := a.loginLimited(ctx, key, address); err != nil || refusal != nil {
+		if err != nil {
+			return err
+		}
+		w.Header().Set("Retry-After", strconv.Itoa(int(refusal.retry.Seconds())+1))
+		return a.render(w, r, http.StatusTooManyRequests, "login", "Sign in", loginPage{Name: name, Next: next, Error: refusal.message})
+	}
+	u, err := a.store.UserByName(ctx, name)
 	if err == nil {
 		err = auth.Verify(password, u.PasswordHash)
 	} else if errors.Is(err, store.ErrNotFound) {
@@ -95,21 +115,102 @@ func (a *App) Login(w http.ResponseWriter, r *http.Request) error {
 		err = auth.ErrMismatch
 	}
 	if errors.Is(err, auth.ErrMismatch) {
+		if err := a.store.RecordLoginFailure(ctx, key, address); err != nil {
+			return err
+		}
 		return a.render(w, r, http.StatusUnauthorized, "login", "Sign in",
 			loginPage{Name: name, Next: next, Error: "That name and password do not match an account."})
 	}
 	if err != nil {
 		return err
 	}
+	// Only someone who knows the password learns of the ban.
+	if u.BannedAt != nil {
+		return forbidden("This account is banned: " + u.BanReason)
+	}
+	if err := a.store.ClearLoginFailures(ctx, key); err != nil {
+		return err
+	}
+	if err := a.startSession(w, r, u.ID); err != nil {
+		return err
+	}
+	http.Redirect(w, r, next, http.StatusSeeOther)
+	return nil
+}
+
+type loginRefusal struct {
+	message string
+	retry   time.Duration
+}
+
+// loginLimited tells whether sign-in attempts for this account name or from this address must
+// wait, and how long.
+func (a *App) loginLimited(ctx context.Context, key, address string) (*loginRefusal, error) {
+	since := time.Now().Add(-loginWindow)
+	byAccount, byAddress, err := a.store.CountLoginFailures(ctx, key, address, since)
+	if err != nil {
+		return nil, err
+	}
+	var what string
+	var oldest time.Time
+	switch {
+	case byAccount >= loginPerAccount:
+		what = "for this account"
+		oldest, err = a.store.OldestLoginFailure(ctx, true, key, since)
+	case byAddress >= loginPerAddress:
+		what = "from your address"
+		oldest, err = a.store.OldestLoginFailure(ctx, false, address, since)
+	default:
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	retry := max(time.Until(oldest.Add(loginWindow)), time.Second)
+	minutes, unit := max(1, int((retry+time.Minute-1)/time.Minute)), "minutes"
+	if minutes == 1 {
+		unit = "minute"
+	}
+	return &loginRefusal{retry: retry, message: fmt.Sprintf("Too many failed sign-ins %s. Try again in about %d %s.",
+		what, minutes, unit)}, nil
+}
+
+// startSession signs the account in on this browser: a new session in the store and its cookie.
+func (a *App) startSession(w http.ResponseWriter, r *http.Request, userID int64) error {
 	token := auth.NewToken()
 	expires := time.Now().Add(sessionLifetime)
-	if err := a.store.CreateSession(r.Context(), auth.TokenHash(token), u.ID, auth.NewToken(), expires); err != nil {
+	agent := r.UserAgent()
+	if len(agent) > 200 {
+		agent = strings.ToValidUTF8(agent[:200], "")
+	}
+	if err := a.store.CreateSessionFrom(r.Context(), auth.TokenHash(token), userID, auth.NewToken(), expires,
+		a.clientAddress(r), agent); err != nil {
 		return err
 	}
 	http.SetCookie(w, &http.Cookie{Name: SessionCookie, Value: token, Path: "/", Expires: expires,
-		HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: r.TLS != nil})
-	http.Redirect(w, r, next, http.StatusSeeOther)
+		HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: a.secure(r)})
 	return nil
+}
+
+// secure tells whether the request came over TLS, to Kioku or to a trusted proxy in front.
+func (a *App) secure(r *http.Request) bool {
+	return r.TLS != nil || a.trustProxy && strings.EqualFold(r.Header.Get("X-Forwarded-Proto"), "https")
+}
+
+// clientAddress is the address a request came from: the connection's, or with a trusted proxy
+// the first one of X-Forwarded-For.
+func (a *App) clientAddress(r *http.Request) string {
+	if a.trustProxy {
+		if fwd := r.Header.Get("X-Forwarded-For"); fwd != "" {
+			first, _, _ := strings.Cut(fwd, ",")
+			return strings.TrimSpace(first)
+		}
+	}
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
 }
 
 // Logout ends the session.
@@ -122,7 +223,8 @@ func (a *App) Logout(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 	}
-	http.SetCookie(w, &http.Cookie{Name: SessionCookie, Value: "", Path: "/", MaxAge: -1, HttpOnly: true, SameSite: http.SameSiteLaxMode})
+	http.SetCookie(w, &http.Cookie{Name: SessionCookie, Value: "", Path: "/", MaxAge: -1, HttpOnly: true,
+		SameSite: http.SameSiteLaxMode, Secure: a.secure(r)})
 	http.Redirect(w, r, "/", http.StatusSeeOther)
 	return nil
 }

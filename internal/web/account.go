@@ -1,0 +1,111 @@
+package web
+
+import (
+	"errors"
+	"net/http"
+
+	"kioku/internal/auth"
+	"kioku/internal/store"
+)
+
+type accountPage struct {
+	User     store.User
+	Role     string
+	Current  string // token hash of this browser's session
+	Sessions []store.SessionInfo
+	CSRF     string
+	Message  string
+	Problem  string
+}
+
+// currentTokenHash is the token hash of the request's session cookie.
+func currentTokenHash(r *http.Request) string {
+	c, err := r.Cookie(SessionCookie)
+	if err != nil {
+		return ""
+	}
+	return auth.TokenHash(c.Value)
+}
+
+// Account shows the signed-in account: its role and points, a password form, and its sessions.
+func (a *App) Account(w http.ResponseWriter, r *http.Request) error {
+	s := sessionFrom(r.Context())
+	if s == nil {
+		return signInRedirect(w, r)
+	}
+	return a.renderAccount(w, r, s, http.StatusOK, r.URL.Query().Get("done"), "")
+}
+
+var accountMessages = map[string]string{
+	"password": "Your password is changed, and every other session of your account is signed out.",
+	"revoked":  "That session is signed out.",
+	"others":   "Every other session of your account is signed out.",
+}
+
+func (a *App) renderAccount(w http.ResponseWriter, r *http.Request, s *store.Session, status int, done, problem string) error {
+	u, err := a.store.UserByID(r.Context(), s.User.ID)
+	if err != nil {
+		return err
+	}
+	sessions, err := a.store.SessionsOf(r.Context(), u.ID)
+	if err != nil {
+		return err
+	}
+	return a.render(w, r, status, "account", "Your account", accountPage{User: u, Role: auth.Role(u.Role).Label(),
+		Current: currentTokenHash(r), Sessions: sessions, CSRF: s.CSRFToken, Message: accountMessages[done], Problem: problem})
+}
+
+// ChangePassword replaces the account's password, given the current one, and signs out every
+// other session.
+func (a *App) ChangePassword(w http.ResponseWriter, r *http.Request) error {
+	s, err := requireEditor(r)
+	if err != nil {
+		return err
+	}
+	ctx := r.Context()
+	u, err := a.store.UserByID(ctx, s.User.ID)
+	if err != nil {
+		return err
+	}
+	if err := auth.Verify(r.PostFormValue("current"), u.PasswordHash); errors.Is(err, auth.ErrMismatch) {
+		return a.renderAccount(w, r, s, http.StatusBadRequest, "", "Your current password is not right; nothing was changed.")
+	} else if err != nil {
+		return err
+	}
+	password := r.PostFormValue("password")
+	if err := auth.CheckPassword(password); err != nil {
+		return a.renderAccount(w, r, s, http.StatusBadRequest, "", sentence(err.Error()))
+	}
+	if password != r.PostFormValue("password2") {
+		return a.renderAccount(w, r, s, http.StatusBadRequest, "", "The two new passwords differ; nothing was changed.")
+	}
+	if err := a.store.SetPassword(ctx, u.ID, auth.Hash(password, a.password)); err != nil {
+		return err
+	}
+	if err := a.store.DeleteOtherSessions(ctx, u.ID, currentTokenHash(r)); err != nil {
+		return err
+	}
+	http.Redirect(w, r, "/account?done=password", http.StatusSeeOther)
+	return nil
+}
+
+// RevokeSession signs out one of the account's sessions (field session, its token hash), or
+// with field all=1 every session but this one.
+func (a *App) RevokeSession(w http.ResponseWriter, r *http.Request) error {
+	s, err := requireEditor(r)
+	if err != nil {
+		return err
+	}
+	if r.PostFormValue("all") == "1" {
+		if err := a.store.DeleteOtherSessions(r.Context(), s.User.ID, currentTokenHash(r)); err != nil {
+			return err
+		}
+		http.Redirect(w, r, "/account?done=others", http.StatusSeeOther)
+		return nil
+	}
+	if err := a.store.DeleteSessionOf(r.Context(), s.User.ID, r.PostFormValue("session")); err != nil {
+		return err
+	}
+	http.Redirect(w, r, "/account?done=revoked", http.StatusSeeOther)
+	return nil
+}
