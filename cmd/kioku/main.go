@@ -40,6 +40,7 @@ const usage = `Kioku, a community-edited encyclopedia of anime.
 
 Usage:
   kioku serve [--addr 127.0.0.1:8080] [--data ./kioku-data] [--database DB] [--demo]
+              [--trust-after 10] [--edits-per-hour 60] [--trust-proxy]
   kioku migrate [--data DIR] [--database DB]
   kioku user add --name NAME [--admin] [--data DIR] [--database DB]   (password on standard input)
   kioku reindex [--background] [--data DIR] [--database DB]
