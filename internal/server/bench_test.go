@@ -6,10 +6,8 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"sync"
 	"syscall"
 	"testing"
-	"time"
 
 	"kioku/internal/demo"
 	"kioku/internal/server"
@@ -58,8 +56,8 @@ func BenchmarkWorkPage(b *testing.B) {
 	}
 
 	b.ResetTimer()
-	page := load(b, srv.URL+path, b.N)
-	ceiling := load(b, srv.URL+"/ceiling", b.N)
+	page := loadAll(b, []string{srv.URL + path}, b.N, "")
+	ceiling := loadAll(b, []string{srv.URL + "/ceiling"}, b.N, "")
 	b.StopTimer()
 	b.ReportMetric(page, "page-req/s")
 	b.ReportMetric(ceiling, "ceiling-req/s")
@@ -69,41 +67,4 @@ func BenchmarkWorkPage(b *testing.B) {
 	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err == nil {
 		b.ReportMetric(float64(ru.Maxrss)/1024, "peak-RSS-MiB")
 	}
-}
-
-// load sends n GET requests to url from 8 keep-alive connections at once and returns requests
-// per second.
-func load(b *testing.B, url string, n int) float64 {
-	const workers = 8
-	tr := &http.Transport{MaxIdleConnsPerHost: workers}
-	defer tr.CloseIdleConnections()
-	client := &http.Client{Transport: tr}
-	jobs := make(chan struct{}, n)
-	for range n {
-		jobs <- struct{}{}
-	}
-	close(jobs)
-	start := time.Now()
-	var wg sync.WaitGroup
-	for range workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for range jobs {
-				res, err := client.Get(url)
-				if err != nil {
-					b.Error(err)
-					return
-				}
-				io.Copy(io.Discard, res.Body)
-				res.Body.Close()
-				if res.StatusCode != http.StatusOK {
-					b.Errorf("GET %s: %d", url, res.StatusCode)
-					return
-				}
-			}
-		}()
-	}
-	wg.Wait()
-	return float64(n) / time.Since(start).Seconds()
 }

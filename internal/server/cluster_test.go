@@ -22,18 +22,7 @@ func twoInstances(t *testing.T) (a, b *site) {
 		t.Skipf("several instances need PostgreSQL; set %s", storetest.EnvPostgres)
 	}
 	dsn := storetest.DSN(t, store.Postgres)
-	open := func() *store.Store {
-		st, err := store.Open(context.Background(), dsn)
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { st.Close() })
-		if err := st.Migrate(context.Background()); err != nil {
-			t.Fatal(err)
-		}
-		return st
-	}
-	return startSite(t, open()), startSite(t, open())
+	return startSite(t, openStore(t, dsn)), startSite(t, openStore(t, dsn))
 }
 
 // at returns a client that sends the same cookies to another instance, as a load balancer

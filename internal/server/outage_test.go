@@ -24,18 +24,7 @@ func TestDatabaseOutage(t *testing.T) {
 	ctx := context.Background()
 	dsn := storetest.DSN(t, store.Postgres)
 	proxy, viaProxy := storetest.NewProxy(t, dsn)
-	open := func(dsn string) *store.Store {
-		st, err := store.Open(ctx, dsn)
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { st.Close() })
-		if err := st.Migrate(ctx); err != nil {
-			t.Fatal(err)
-		}
-		return st
-	}
-	s := startSite(t, open(viaProxy))
+	s := startSite(t, openStore(t, viaProxy))
 	editor := s.signedIn(t, "kai")
 	id, path := newWork(t, editor, "Memories", url.Values{"medium": {"film"}})
 	basics := func(deck string) url.Values {
@@ -114,7 +103,7 @@ func TestDatabaseOutage(t *testing.T) {
 	}
 
 	// The instance hears other instances again: its listener reconnected by itself.
-	other := startSite(t, open(dsn))
+	other := startSite(t, openStore(t, dsn))
 	editor.at(other).section(other, id, "basics", basics("from the other instance"))
 	eventually(t, "the instance that lost its database shows an edit made elsewhere", func() bool {
 		return text(reader.page(path, http.StatusOK).Find("p.deck")) == "from the other instance"

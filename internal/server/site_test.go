@@ -37,6 +37,21 @@ func newSite(t testing.TB, engine store.Engine) *site {
 	return startSite(t, storetest.Open(t, engine))
 }
 
+// openStore opens and migrates the store at dsn, closed when the test ends: several instances
+// over one database each open their own.
+func openStore(t testing.TB, dsn string) *store.Store {
+	t.Helper()
+	st, err := store.Open(context.Background(), dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	if err := st.Migrate(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	return st
+}
+
 // startSite starts an instance over a migrated store; it stops when the test ends.
 func startSite(t testing.TB, st *store.Store) *site {
 	t.Helper()

@@ -30,7 +30,6 @@ func BenchmarkStores(b *testing.B) {
 		b.Skipf("comparing the stores needs PostgreSQL; set %s", storetest.EnvPostgres)
 	}
 	n := max(b.N, 200)
-	ctx := context.Background()
 	measure := func(sites []*site) (cached, rendered, edits float64) {
 		path, cookie := prepare(b, sites[0])
 		urls := make([]string, len(sites))
@@ -47,7 +46,7 @@ func BenchmarkStores(b *testing.B) {
 	sqCached, sqRendered, sqEdits := measure([]*site{newSite(b, store.SQLite)})
 	pgCached, pgRendered, pgEdits := measure([]*site{newSite(b, store.Postgres)})
 	dsn := storetest.DSN(b, store.Postgres)
-	two := []*site{startSite(b, openMigrated(b, ctx, dsn)), startSite(b, openMigrated(b, ctx, dsn))}
+	two := []*site{startSite(b, openStore(b, dsn)), startSite(b, openStore(b, dsn))}
 	twoCached, twoRendered, twoEdits := measure(two)
 	b.StopTimer()
 
@@ -63,18 +62,6 @@ func BenchmarkStores(b *testing.B) {
 	} {
 		b.ReportMetric(m.value, m.name)
 	}
-}
-
-func openMigrated(b *testing.B, ctx context.Context, dsn string) *store.Store {
-	st, err := store.Open(ctx, dsn)
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(func() { st.Close() })
-	if err := st.Migrate(ctx); err != nil {
-		b.Fatal(err)
-	}
-	return st
 }
 
 // prepare loads the Memories demo into the site's store and returns the work's path and the
