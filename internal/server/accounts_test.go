@@ -11,6 +11,8 @@ import (
 	"github.com/PuerkitoBio/goquery"
 
 	"kioku/internal/auth"
+	"kioku/internal/store"
+	"kioku/internal/web"
 )
 
 // signIn posts the sign-in form and returns the response.
@@ -264,4 +266,39 @@ func TestRoleAdministration(t *testing.T) {
 			}
 		}
 	})
+}
+
+func TestSecureCookieBehindProxy(t *testing.T) {
+	s := newSite(t, store.SQLite)
+	s.addUser(t, "aoi", "correct horse battery")
+	login := func(proto string) *http.Cookie {
+		req, _ := http.NewRequest(http.MethodPost, s.URL+"/login", strings.NewReader("name=aoi&password=correct+horse+battery"))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		req.Header.Set("X-Forwarded-Proto", proto)
+		res, err := (&http.Transport{}).RoundTrip(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		for _, c := range res.Cookies() {
+			if c.Name == web.SessionCookie {
+				if !c.HttpOnly || c.SameSite != http.SameSiteLaxMode {
+					t.Errorf("session cookie %+v is not HttpOnly and SameSite=Lax", c)
+				}
+				return c
+			}
+		}
+		t.Fatalf("no session cookie (status %d)", res.StatusCode)
+		return nil
+	}
+	if login("https").Secure {
+		t.Error("without --trust-proxy, a forwarded https header made the cookie Secure")
+	}
+	s.Instance.App.SetTrustProxy(true)
+	if !login("https").Secure {
+		t.Error("behind a trusted TLS proxy the cookie is not Secure")
+	}
+	if login("http").Secure {
+		t.Error("over plain HTTP the cookie is Secure")
+	}
 }

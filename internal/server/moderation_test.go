@@ -326,3 +326,33 @@ func TestConcurrentEditors(t *testing.T) {
 		}
 	})
 }
+
+func TestQueueFilters(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, s *site) {
+		trusted := s.signedIn(t, "tomo")
+		id, path := newWork(t, trusted, "Memories", url.Values{"medium": {"film"}})
+		eri := s.signedInAs(t, "eri", auth.RoleEditor)
+		ren := s.signedInAs(t, "ren", auth.RoleEditor)
+		moderator := s.signedInAs(t, "mika", auth.RoleModerator)
+		eri.save(path+"/edit/basics", basics("by eri", "", head(t, s, id)))
+		ren.save("/new/person", url.Values{"name": {"Satoshi Kon"}, "edit_summary": {"person by ren"}})
+		ren.save(path+"/edit/basics", basics("by ren", "", head(t, s, id)))
+		summaries := func(query string) string {
+			return strings.Join(texts(moderator.page("/queue"+query, http.StatusOK).Find("section.changeset h2 q.summary")), "|")
+		}
+		for query, want := range map[string]string{
+			"":                      "deck by eri|person by ren|deck by ren",
+			"?kind=person":          "person by ren",
+			"?editor=REN":           "person by ren|deck by ren",
+			"?kind=work&editor=ren": "deck by ren",
+			"?editor=nobody":        "",
+		} {
+			if got := summaries(query); got != want {
+				t.Errorf("queue%s = %q, want %q (oldest first)", query, got, want)
+			}
+		}
+		if res := moderator.get("/queue?kind=spaceship"); res.StatusCode != http.StatusBadRequest {
+			t.Errorf("queue of an unknown kind: status %d, want 400", res.StatusCode)
+		}
+	})
+}
