@@ -198,12 +198,12 @@ func (a *App) secure(r *http.Request) bool {
 }
 
 // clientAddress is the address a request came from: the connection's, or with a trusted proxy
-// the first one of X-Forwarded-For.
+// the last one of X-Forwarded-For, which that proxy added. (Addresses before it came from the
+// client, which could write anything there to escape the sign-in limits.)
 func (a *App) clientAddress(r *http.Request) string {
 	if a.trustProxy {
 		if fwd := r.Header.Get("X-Forwarded-For"); fwd != "" {
-			first, _, _ := strings.Cut(fwd, ",")
-			return strings.TrimSpace(first)
+			return strings.TrimSpace(fwd[strings.LastIndex(fwd, ",")+1:])
 		}
 	}
 	host, _, err := net.SplitHostPort(r.RemoteAddr)
