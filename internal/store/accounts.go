@@ -10,8 +10,13 @@ import (
 // ListUsers lists accounts whose names start with prefix (any case), by name.
 func (c *conn) ListUsers(ctx context.Context, prefix string, limit int) ([]User, error) {
 	pattern := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(UserKey(prefix)) + "%"
-	rows, err := c.query(ctx, `SELECT `+userColumns+` FROM users WHERE name_key LIKE ? ESCAPE '\' ORDER BY name_key LIMIT ?`,
+	return c.users(ctx, `SELECT `+userColumns+` FROM users WHERE name_key LIKE ? ESCAPE '\' ORDER BY name_key LIMIT ?`,
 		pattern, limit)
+}
+
+// users runs a query for user rows.
+func (c *conn) users(ctx context.Context, query string, args ...any) ([]User, error) {
+	rows, err := c.query(ctx, query, args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: users: %w", err)
 	}

@@ -59,19 +59,6 @@ func (c *conn) UserByFeedToken(ctx context.Context, token string) (User, error) 
 
 // Leaderboard lists the accounts with the most points, most first.
 func (c *conn) Leaderboard(ctx context.Context, limit int) ([]User, error) {
-	rows, err := c.query(ctx, `SELECT `+userColumns+` FROM users WHERE points > 0 AND banned_at IS NULL
+	return c.users(ctx, `SELECT `+userColumns+` FROM users WHERE points > 0 AND banned_at IS NULL
 		ORDER BY points DESC, accepted_edits DESC, name_key LIMIT ?`, limit)
-	if err != nil {
-		return nil, fmt.Errorf("store: leaderboard: %w", err)
-	}
-	defer rows.Close()
-	var out []User
-	for rows.Next() {
-		u, err := scanUser(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, u)
-	}
-	return out, rows.Err()
 }
