@@ -116,6 +116,76 @@ type proposal struct {
 // fn makes is committed together, or, if fn or any of them fails, none is. An author whose role
 // may accept their own edits changes the pages at once; another's changeset waits for review.
 func (s *Service) Apply(ctx context.Context, author int64, summary string, fn func(c *Changes) error) (Result, error) {
+	var res Result
+	err := s.Store.Tx(ctx, func(tx *store.Tx) error {
+		var err error
+		res, err = s.apply(ctx, tx, author, summary, false, true, fn)
+		return err
+	})
+	if err != nil {
+		return Result{}, err
+	}
+	if res.Status == store.StatusAccepted && s.OnAccept != nil {
+		s.OnAccept(res.Entities)
+	}
+	return res, nil
+}
+
+// Batch runs many changesets in one transaction, for importers: committing once for a thousand
+// records instead of once each is what makes a whole data set load in a minute. A changeset of
+// the batch that fails leaves nothing behind and the others stand; if fn fails, or the commit
+// does, none of the batch is saved.
+func (s *Service) Batch(ctx context.Context, fn func(b *Batch) error) error {
+	accepted := false
+	err := s.Store.Tx(ctx, func(tx *store.Tx) error {
+		b := &Batch{s: s, tx: tx}
+		if err := fn(b); err != nil {
+			return err
+		}
+		accepted = b.accepted
+		if accepted {
+			// One announcement for the whole batch: it may touch thousands of pages.
+			return tx.Announce(ctx, nil)
+		}
+		return nil
+	})
+	if err == nil && accepted && s.OnAccept != nil {
+		s.OnAccept(nil)
+	}
+	return err
+}
+
+// Batch is a transaction holding several changesets.
+type Batch struct {
+	s        *Service
+	tx       *store.Tx
+	accepted bool
+}
+
+// Tx is the batch's transaction, for reads that must see what the batch wrote.
+func (b *Batch) Tx() *store.Tx { return b.tx }
+
+// Apply runs fn as one changeset of the batch, like Service.Apply. With propose set, the
+// changeset waits for review whatever its author's role: an importer proposes the values that
+// would overwrite a person's edit.
+func (b *Batch) Apply(ctx context.Context, author int64, summary string, propose bool, fn func(c *Changes) error) (Result, error) {
+	var res Result
+	err := b.tx.Savepoint(ctx, func() error {
+		var err error
+		res, err = b.s.apply(ctx, b.tx, author, summary, propose, false, fn)
+		return err
+	})
+	if err != nil {
+		return Result{}, err
+	}
+	if res.Status == store.StatusAccepted {
+		b.accepted = true
+	}
+	return res, nil
+}
+
+// apply makes one changeset inside tx. announce is false in a batch, which announces once.
+func (s *Service) apply(ctx context.Context, tx *store.Tx, author int64, summary string, propose, announce bool, fn func(c *Changes) error) (Result, error) {
 	summary = strings.TrimSpace(summary)
 	if summary == "" {
 		return Result{}, wiki.Invalid("an edit summary is required: say in a few words what you changed")
@@ -123,51 +193,49 @@ func (s *Service) Apply(ctx context.Context, author int64, summary string, fn fu
 	if len([]rune(summary)) > 500 {
 		return Result{}, wiki.Invalid("the edit summary is longer than 500 characters")
 	}
-	var res Result
-	err := s.Store.Tx(ctx, func(tx *store.Tx) error {
-		u, err := tx.UserByID(ctx, author)
-		if err != nil {
-			return err
-		}
-		role := auth.Role(u.Role)
-		switch {
-		case u.BannedAt != nil:
-			return refused("This account is banned, so it cannot edit.")
-		case !role.Can(auth.Edit):
-			return refused("This account may not edit.")
-		}
-		if err := s.checkRate(ctx, tx, u); err != nil {
-			return err
-		}
-		status := store.StatusAccepted
-		if !role.Can(auth.AcceptOwn) {
-			status = store.StatusPending
-		}
-		id, err := tx.CreateChangeset(ctx, author, summary, status)
-		if err != nil {
-			return err
-		}
-		c := newChanges(tx, u, role, summary, id, status == store.StatusPending)
-		if err := fn(c); err != nil {
-			return err
-		}
-		if len(c.touched) == 0 {
-			return wiki.Invalid("the edit changes nothing")
-		}
-		res = Result{Changeset: id, Status: status, Entities: c.touched}
-		if c.pending {
-			return nil
-		}
-		if err := tx.SetChangesetPoints(ctx, id, c.points); err != nil {
-			return err
-		}
-		return s.credit(ctx, c, &res)
-	})
+	u, err := tx.UserByID(ctx, author)
 	if err != nil {
 		return Result{}, err
 	}
-	if res.Status == store.StatusAccepted && s.OnAccept != nil {
-		s.OnAccept(res.Entities)
+	role := auth.Role(u.Role)
+	switch {
+	case u.BannedAt != nil:
+		return Result{}, refused("This account is banned, so it cannot edit.")
+	case !role.Can(auth.Edit):
+		return Result{}, refused("This account may not edit.")
+	}
+	if err := s.checkRate(ctx, tx, u); err != nil {
+		return Result{}, err
+	}
+	status := store.StatusAccepted
+	if propose || !role.Can(auth.AcceptOwn) {
+		status = store.StatusPending
+	}
+	id, err := tx.CreateChangeset(ctx, author, summary, status)
+	if err != nil {
+		return Result{}, err
+	}
+	c := newChanges(tx, u, role, summary, id, status == store.StatusPending)
+	if err := fn(c); err != nil {
+		return Result{}, err
+	}
+	if len(c.touched) == 0 {
+		return Result{}, wiki.Invalid("the edit changes nothing")
+	}
+	res := Result{Changeset: id, Status: status, Entities: c.touched}
+	if c.pending {
+		return res, nil
+	}
+	if err := tx.SetChangesetPoints(ctx, id, c.points); err != nil {
+		return Result{}, err
+	}
+	promoted, err := tx.CreditAuthor(ctx, c.author, c.points, s.TrustAfter)
+	if err != nil {
+		return Result{}, err
+	}
+	res.Promoted = promoted
+	if announce {
+		return res, tx.Announce(ctx, c.touched)
 	}
 	return res, nil
 }
@@ -190,7 +258,7 @@ func (s *Service) credit(ctx context.Context, c *Changes, res *Result) error {
 // checkRate refuses an account below moderator that has saved EditsPerHour changesets in the
 // last hour. It counts in the database, so the limit holds across instances.
 func (s *Service) checkRate(ctx context.Context, tx *store.Tx, u store.User) error {
-	if s.EditsPerHour <= 0 || auth.Role(u.Role).Can(auth.Approve) {
+	if s.EditsPerHour <= 0 || auth.Role(u.Role).Can(auth.Approve) || auth.Role(u.Role).Can(auth.Import) {
 		return nil
 	}
 	since := time.Now().Add(-time.Hour)
@@ -320,6 +388,10 @@ func (c *Changes) propose(ctx context.Context, e store.Entity, base int, doc wik
 			return nil
 		}
 	}
+	// Checked now so that its author hears of it; checked again when it is accepted.
+	if err := checkExternalIDs(ctx, c.tx, e.ID, doc); err != nil {
+		return err
+	}
 	p := &proposal{entity: e, base: base, doc: doc, pos: len(c.proposed) + 1}
 	c.proposed[e.ID] = p
 	c.touched = append(c.touched, e.ID)
@@ -339,25 +411,30 @@ func (c *Changes) putProposal(ctx context.Context, p *proposal) error {
 // that would leave the document as it is writes nothing. The revision earns a point for every
 // field and list item it changes.
 func (c *Changes) write(ctx context.Context, e store.Entity, doc wiki.Document) error {
-	data, err := wiki.Encode(doc)
-	if err != nil {
-		return err
-	}
 	old, err := wiki.New(e.Kind)
 	if err != nil {
 		return err
 	}
+	var curData []byte
 	if e.Head > 0 {
 		cur, err := c.tx.Revision(ctx, e.ID, e.Head)
 		if err != nil {
 			return err
 		}
-		if bytes.Equal(cur.Document, data) {
-			return nil
-		}
+		curData = cur.Document
 		if old, err = wiki.Decode(e.Kind, cur.Document); err != nil {
 			return err
 		}
+		// A value the edit changed is no longer what a source said it was.
+		doc = wiki.Clone(doc)
+		wiki.Reattribute(old, doc)
+	}
+	data, err := wiki.Encode(doc)
+	if err != nil {
+		return err
+	}
+	if bytes.Equal(curData, data) {
+		return nil
 	}
 	points := len(wiki.Diff(old, doc, func(int64) string { return "" }))
 	last, err := c.tx.LastRevisionNumber(ctx, e.ID)
@@ -372,7 +449,10 @@ func (c *Changes) write(ctx context.Context, e store.Entity, doc wiki.Document) 
 	if err := c.tx.SetHead(ctx, e.ID, e.Head, rev.Number, doc.Title(), segment(e.Kind, doc)); err != nil {
 		return err
 	}
-	if err := c.tx.ReplaceLinks(ctx, e.ID, wiki.Links(e.ID, doc)); err != nil {
+	if err := checkExternalIDs(ctx, c.tx, e.ID, doc); err != nil {
+		return err
+	}
+	if err := project(ctx, c.tx, e.ID, doc); err != nil {
 		return err
 	}
 	c.points += points

@@ -36,7 +36,7 @@ func (s *Service) Revert(ctx context.Context, author, id int64, number int, summ
 func (s *Service) Reindex(ctx context.Context) (int, error) {
 	n := 0
 	err := s.Store.Tx(ctx, func(tx *store.Tx) error {
-		if err := tx.ClearLinks(ctx); err != nil {
+		if err := tx.ClearProjections(ctx); err != nil {
 			return err
 		}
 		err := tx.HeadDocuments(ctx, func(h store.HeadDocument) error {
@@ -45,7 +45,7 @@ func (s *Service) Reindex(ctx context.Context) (int, error) {
 				return fmt.Errorf("edit: reindex %d: %w", h.Entity.ID, err)
 			}
 			n++
-			return tx.ReplaceLinks(ctx, h.Entity.ID, wiki.Links(h.Entity.ID, doc))
+			return project(ctx, tx, h.Entity.ID, doc)
 		})
 		if err != nil {
 			return err

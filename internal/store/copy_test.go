@@ -104,11 +104,13 @@ func fill(t *testing.T, s *store.Store) filled {
 			return err
 		}
 		f.work, err = c.Create(ctx, wiki.KindWork, &wiki.Work{Name: "Memories", Medium: wiki.MediumFilm,
-			Genres: []wiki.Ref{wiki.Ref(drama)}, Credits: []wiki.Credit{{Key: "k1", Person: wiki.Ref(f.kon), Role: "Writer"}}})
+			Genres: []wiki.Ref{wiki.Ref(drama)}, Credits: []wiki.Credit{{Key: "k1", Person: wiki.Ref(f.kon), Role: "Writer"}},
+			ExternalIDs: []wiki.ExternalID{{Site: "anidb", ID: "1240"}}})
 		return err
 	})
 	must(err)
 	work := &wiki.Work{Name: "Memories", Medium: wiki.MediumFilm, Genres: []wiki.Ref{wiki.Ref(drama)},
+		ExternalIDs: []wiki.ExternalID{{Site: "anidb", ID: "1240"}},
 		Credits: []wiki.Credit{{Key: "k1", Person: wiki.Ref(f.kon), Role: "Writer", Note: "“Magnetic Rose”"}}}
 	edits := []struct {
 		author int64
@@ -159,6 +161,8 @@ func fill(t *testing.T, s *store.Store) filled {
 		{`UPDATE users SET banned_at = ?, ban_reason = 'spam' WHERE id = ?`, []any{finishedAt, spam}},
 		{`INSERT INTO watches (user_id, entity_id, created_at) VALUES (?, ?, ?)`, []any{ann, f.work, claimedAt}},
 		{`INSERT INTO login_failures (account_key, address, at) VALUES ('ann', '192.0.2.1', ?)`, []any{finishedAt}},
+		{`INSERT INTO import_records (source, record, entity_id, version, hash, contribution, updated_at)
+			VALUES ('madb', 'M3652', ?, '1.1', 'abc', '{"name": "風の名はアムネジア"}', ?)`, []any{f.work, finishedAt}},
 	} {
 		_, err := s.DB().ExecContext(ctx, q.sql, q.args...)
 		must(err)

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"kioku/internal/wikitext"
@@ -47,10 +48,12 @@ func (e *Episode) Validate() error {
 
 // Character is a fictional character appearing in works.
 type Character struct {
-	Name        string `json:"name" wiki:"Name"`
-	NativeName  string `json:"native_name,omitempty" wiki:"Native name"`
-	Summary     string `json:"summary,omitempty" wiki:"Summary"`
-	Description string `json:"description,omitempty" wiki:"Description"`
+	Name        string   `json:"name" wiki:"Name"`
+	NativeName  string   `json:"native_name,omitempty" wiki:"Native name"`
+	NameKana    string   `json:"name_kana,omitempty" wiki:"Name (kana reading)"`
+	Summary     string   `json:"summary,omitempty" wiki:"Summary"`
+	Description string   `json:"description,omitempty" wiki:"Description"`
+	Sources     []Source `json:"sources,omitempty" wiki:"Sources"`
 }
 
 // Title returns the character's name.
@@ -63,19 +66,25 @@ func (c *Character) Refs() []Target { return nil }
 func (c *Character) Validate() error {
 	var p problems
 	p.names(c.Name, c.NativeName)
+	p.limit("name (kana reading)", c.NameKana, 300)
 	p.text("summary", c.Summary, 2000)
 	p.text("description", c.Description, MaxText)
+	p.sources(c.Sources)
 	return p.err()
 }
 
 // Person is a real person: staff member or voice actor.
 type Person struct {
-	Name        string `json:"name" wiki:"Name"`
-	NativeName  string `json:"native_name,omitempty" wiki:"Native name"`
-	BirthDate   string `json:"birth_date,omitempty" wiki:"Birth date"`
-	BirthPlace  string `json:"birth_place,omitempty" wiki:"Birth place"`
-	Summary     string `json:"summary,omitempty" wiki:"Summary"`
-	Description string `json:"description,omitempty" wiki:"Description"`
+	Name        string       `json:"name" wiki:"Name"`
+	NativeName  string       `json:"native_name,omitempty" wiki:"Native name"`
+	NameKana    string       `json:"name_kana,omitempty" wiki:"Name (kana reading)"`
+	BirthDate   string       `json:"birth_date,omitempty" wiki:"Birth date"`
+	BirthPlace  string       `json:"birth_place,omitempty" wiki:"Birth place"`
+	DeathDate   string       `json:"death_date,omitempty" wiki:"Death date"`
+	Summary     string       `json:"summary,omitempty" wiki:"Summary"`
+	Description string       `json:"description,omitempty" wiki:"Description"`
+	ExternalIDs []ExternalID `json:"external_ids,omitempty" wiki:"External ids"`
+	Sources     []Source     `json:"sources,omitempty" wiki:"Sources"`
 }
 
 // Title returns the person's name.
@@ -88,20 +97,32 @@ func (p *Person) Refs() []Target { return nil }
 func (p *Person) Validate() error {
 	var v problems
 	v.names(p.Name, p.NativeName)
+	v.limit("name (kana reading)", p.NameKana, 300)
 	v.date("birth date", p.BirthDate)
+	v.date("death date", p.DeathDate)
+	if p.BirthDate != "" && p.DeathDate != "" && dateBefore(p.DeathDate, p.BirthDate) {
+		v.addf("the death date %s is before the birth date %s", p.DeathDate, p.BirthDate)
+	}
 	v.limit("birth place", p.BirthPlace, 200)
 	v.text("summary", p.Summary, 2000)
 	v.text("description", p.Description, MaxText)
+	v.externalIDs(KindPerson, p.ExternalIDs)
+	v.unique("external ids", keysOf(p.ExternalIDs))
+	v.sources(p.Sources)
 	return v.err()
 }
 
 // Company is a studio, producer, licensor or distributor.
 type Company struct {
-	Name        string `json:"name" wiki:"Name"`
-	NativeName  string `json:"native_name,omitempty" wiki:"Native name"`
-	Founded     string `json:"founded,omitempty" wiki:"Founded"`
-	Summary     string `json:"summary,omitempty" wiki:"Summary"`
-	Description string `json:"description,omitempty" wiki:"Description"`
+	Name        string       `json:"name" wiki:"Name"`
+	NativeName  string       `json:"native_name,omitempty" wiki:"Native name"`
+	NameKana    string       `json:"name_kana,omitempty" wiki:"Name (kana reading)"`
+	Founded     string       `json:"founded,omitempty" wiki:"Founded"`
+	Dissolved   string       `json:"dissolved,omitempty" wiki:"Dissolved"`
+	Summary     string       `json:"summary,omitempty" wiki:"Summary"`
+	Description string       `json:"description,omitempty" wiki:"Description"`
+	ExternalIDs []ExternalID `json:"external_ids,omitempty" wiki:"External ids"`
+	Sources     []Source     `json:"sources,omitempty" wiki:"Sources"`
 }
 
 // Title returns the company's name.
@@ -114,18 +135,26 @@ func (c *Company) Refs() []Target { return nil }
 func (c *Company) Validate() error {
 	var p problems
 	p.names(c.Name, c.NativeName)
+	p.limit("name (kana reading)", c.NameKana, 300)
 	p.date("founded", c.Founded)
+	p.date("dissolved", c.Dissolved)
 	p.text("summary", c.Summary, 2000)
 	p.text("description", c.Description, MaxText)
+	p.externalIDs(KindCompany, c.ExternalIDs)
+	p.unique("external ids", keysOf(c.ExternalIDs))
+	p.sources(c.Sources)
 	return p.err()
 }
 
 // Topic is the document of a franchise, genre, theme or concept: a named page that works point
 // to.
 type Topic struct {
-	Name        string `json:"name" wiki:"Name"`
-	Summary     string `json:"summary,omitempty" wiki:"Summary"`
-	Description string `json:"description,omitempty" wiki:"Description"`
+	Name        string       `json:"name" wiki:"Name"`
+	NativeName  string       `json:"native_name,omitempty" wiki:"Native name"`
+	Summary     string       `json:"summary,omitempty" wiki:"Summary"`
+	Description string       `json:"description,omitempty" wiki:"Description"`
+	ExternalIDs []ExternalID `json:"external_ids,omitempty" wiki:"External ids"`
+	Sources     []Source     `json:"sources,omitempty" wiki:"Sources"`
 }
 
 // Title returns the topic's name.
@@ -137,9 +166,14 @@ func (t *Topic) Refs() []Target { return nil }
 // Validate reports every problem with the topic.
 func (t *Topic) Validate() error {
 	var p problems
-	p.names(t.Name, "")
+	p.names(t.Name, t.NativeName)
 	p.text("summary", t.Summary, 2000)
 	p.text("description", t.Description, MaxText)
+	// Only franchises have ids elsewhere (a Media Arts Database film series); the check
+	// against KindFranchise refuses them on genres and themes.
+	p.externalIDs(KindFranchise, t.ExternalIDs)
+	p.unique("external ids", keysOf(t.ExternalIDs))
+	p.sources(t.Sources)
 	return p.err()
 }
 
@@ -209,9 +243,36 @@ func (p *problems) ref(field string, r Ref) {
 var datePattern = regexp.MustCompile(`^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$`)
 
 func (p *problems) date(field, v string) {
-	if v != "" && !datePattern.MatchString(v) {
-		p.addf("%s %q is not a date like 1995-12-23 (or 1995-12, or 1995)", field, v)
+	if v == "" {
+		return
 	}
+	if !datePattern.MatchString(v) {
+		p.addf("%s %q is not a date like 1995-12-23 (or 1995-12, or 1995)", field, v)
+		return
+	}
+	if !ValidDate(v) {
+		p.addf("%s %q is not a day of the calendar", field, v)
+	}
+}
+
+// ValidDate reports whether v is a real partial date: "1995", "1995-12" or "1995-12-23", with
+// a year from 1 and a day that the month has (no 2023-02-29).
+func ValidDate(v string) bool {
+	if !datePattern.MatchString(v) || v[:4] == "0000" {
+		return false
+	}
+	if len(v) < len("2006-01-02") {
+		return true
+	}
+	t, err := time.Parse(time.DateOnly, v)
+	return err == nil && t.Format(time.DateOnly) == v
+}
+
+// dateBefore reports whether partial date a is certainly before partial date b: compared on
+// the parts both have, a is earlier.
+func dateBefore(a, b string) bool {
+	n := min(len(a), len(b))
+	return a[:n] < b[:n]
 }
 
 func (p *problems) unique(field string, keys []string) {

@@ -8,12 +8,25 @@ import (
 // Work is an anime (series, film, OVA, ...) or a source work such as a manga. It owns every
 // relation its page shows: releases, credits, cast, genres, themes and links to other works.
 type Work struct {
-	Name           string          `json:"name" wiki:"Name"`
-	Medium         Medium          `json:"medium" wiki:"Medium"`
-	Deck           string          `json:"deck,omitempty" wiki:"Deck"`
-	Description    string          `json:"description,omitempty" wiki:"Description"`
+	Name   string `json:"name" wiki:"Name"`
+	Medium Medium `json:"medium" wiki:"Medium"`
+	// OriginalTitle is the title in the work's original language, OriginalLanguage that
+	// language ("ja"), OriginalTitleKana its kana reading.
+	OriginalTitle     string `json:"original_title,omitempty" wiki:"Original title"`
+	OriginalTitleKana string `json:"original_title_kana,omitempty" wiki:"Original title (kana reading)"`
+	OriginalLanguage  string `json:"original_language,omitempty" wiki:"Original language"`
+	Deck              string `json:"deck,omitempty" wiki:"Deck"`
+	Description       string `json:"description,omitempty" wiki:"Description"`
+	// StartDate and EndDate are when the work first and last aired or was released: a full
+	// date, or only a year and month, or a year, when no more is known.
+	StartDate      string          `json:"start_date,omitempty" wiki:"Start date"`
+	EndDate        string          `json:"end_date,omitempty" wiki:"End date"`
+	Episodes       int             `json:"episodes,omitempty" wiki:"Episodes"`
+	EpisodeMinutes int             `json:"episode_minutes,omitempty" wiki:"Episode length (minutes)"`
 	Rating         string          `json:"rating,omitempty" wiki:"Rating"`
 	RuntimeMinutes int             `json:"runtime_minutes,omitempty" wiki:"Runtime (minutes)"`
+	Titles         []Title         `json:"titles,omitempty" wiki:"Titles"`
+	ExternalIDs    []ExternalID    `json:"external_ids,omitempty" wiki:"External ids"`
 	Releases       []Release       `json:"releases,omitempty" wiki:"Releases"`
 	Credits        []Credit        `json:"credits,omitempty" wiki:"Credits"`
 	Cast           []CastMember    `json:"cast,omitempty" wiki:"Characters"`
@@ -25,6 +38,7 @@ type Work struct {
 	Similar        []Ref           `json:"similar,omitempty" wiki:"Similar works"`
 	Associations   []Ref           `json:"associations,omitempty" wiki:"Associations"`
 	Relations      []Relation      `json:"relations,omitempty" wiki:"Related works"`
+	Sources        []Source        `json:"sources,omitempty" wiki:"Sources"`
 }
 
 // Release is one regional release of a work: where, in which language, under which title, when.
@@ -34,6 +48,10 @@ type Release struct {
 	Language string `json:"language"`
 	Title    string `json:"title"`
 	Date     string `json:"date,omitempty"`
+	// Format is the medium of a disc release ("DVD", "Blu-ray"), Catalog its product number.
+	Format  string `json:"format,omitempty"`
+	Catalog string `json:"catalog,omitempty"`
+	Source  string `json:"source,omitempty"`
 }
 
 // ItemKey identifies the release within its list.
@@ -41,7 +59,7 @@ func (r Release) ItemKey() string { return r.Key }
 
 // Describe shows the release in a diff.
 func (r Release) Describe(Names) string {
-	return joinNonEmpty(" · ", r.Region, r.Language, r.Title, r.Date)
+	return joinNonEmpty(" · ", r.Region, r.Language, r.Title, r.Date, r.Format, r.Catalog)
 }
 
 // Credit is one person's role on a work, with an optional note ("Score of the Magnetic Rose
@@ -50,7 +68,10 @@ type Credit struct {
 	Key    string `json:"key"`
 	Person Ref    `json:"person"`
 	Role   string `json:"role"`
-	Note   string `json:"note,omitempty"`
+	// RoleText is the role as the source wrote it, when that was not in English ("演出").
+	RoleText string `json:"role_text,omitempty"`
+	Note     string `json:"note,omitempty"`
+	Source   string `json:"source,omitempty"`
 }
 
 // ItemKey identifies the credit within its list.
@@ -71,6 +92,8 @@ type CastMember struct {
 	Character Ref     `json:"character"`
 	Role      string  `json:"role,omitempty"`
 	Voices    []Voice `json:"voices,omitempty"`
+	Note      string  `json:"note,omitempty"`
+	Source    string  `json:"source,omitempty"`
 }
 
 // ItemKey identifies the cast member within its list.
@@ -101,8 +124,10 @@ type Voice struct {
 // CompanyCredit is a company's part in a work: animation studio, producer, licensor.
 type CompanyCredit struct {
 	Key     string `json:"key"`
-	Company Ref    `json:"company"`
-	Role    string `json:"role"`
+	Company  Ref    `json:"company"`
+	Role     string `json:"role"`
+	RoleText string `json:"role_text,omitempty"`
+	Source   string `json:"source,omitempty"`
 }
 
 // ItemKey identifies the company credit within its list.
@@ -170,12 +195,31 @@ func (w *Work) Validate() error {
 	var p problems
 	p.required("name", w.Name)
 	p.limit("name", w.Name, 300)
-	if !w.Medium.Valid() {
+	if w.Medium != "" && !w.Medium.Valid() {
 		p.addf("medium %q is not one of the known media", w.Medium)
 	}
 	p.limit("deck", w.Deck, 1000)
 	p.text("description", w.Description, MaxText)
 	p.limit("rating", w.Rating, 40)
+	p.limit("original title", w.OriginalTitle, 300)
+	p.limit("original title (kana reading)", w.OriginalTitleKana, 300)
+	if w.OriginalLanguage != "" && !languagePattern.MatchString(w.OriginalLanguage) {
+		p.addf("original language %q is not a language tag such as ja", w.OriginalLanguage)
+	}
+	p.date("start date", w.StartDate)
+	p.date("end date", w.EndDate)
+	if w.StartDate != "" && w.EndDate != "" && dateBefore(w.EndDate, w.StartDate) {
+		p.addf("the end date %s is before the start date %s", w.EndDate, w.StartDate)
+	}
+	if w.Episodes < 0 || w.Episodes > 100_000 {
+		p.addf("episodes must be between 0 and 100000")
+	}
+	if w.EpisodeMinutes < 0 || w.EpisodeMinutes > 100_000 {
+		p.addf("episode length must be between 0 and 100000 minutes")
+	}
+	p.titles(w.Titles)
+	p.externalIDs(KindWork, w.ExternalIDs)
+	p.sources(w.Sources)
 	if w.RuntimeMinutes < 0 || w.RuntimeMinutes > 100_000 {
 		p.addf("runtime must be between 0 and 100000 minutes")
 	}
@@ -186,6 +230,10 @@ func (w *Work) Validate() error {
 		p.required(at+": title", r.Title)
 		p.limit(at+": title", r.Title, 300)
 		p.date(at+": date", r.Date)
+		p.limit(at+": region", r.Region, 40)
+		p.limit(at+": language", r.Language, 40)
+		p.limit(at+": format", r.Format, 40)
+		p.limit(at+": catalog number", r.Catalog, 100)
 	}
 	for i, c := range w.Credits {
 		at := fmt.Sprintf("credit %d", i+1)
@@ -194,6 +242,7 @@ func (w *Work) Validate() error {
 		p.required(at+": role", c.Role)
 		p.limit(at+": role", c.Role, 100)
 		p.limit(at+": note", c.Note, 1000)
+		p.limit(at+": original role", c.RoleText, 200)
 	}
 	for i, c := range w.Cast {
 		at := fmt.Sprintf("character %d", i+1)
@@ -236,6 +285,7 @@ func (w *Work) Validate() error {
 	p.unique("similar works", keysOf(w.Similar))
 	p.unique("associations", keysOf(w.Associations))
 	p.unique("aliases", w.Aliases)
+	p.unique("external ids", keysOf(w.ExternalIDs))
 	return p.err()
 }
 

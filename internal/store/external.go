@@ -1,0 +1,206 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"kioku/internal/wiki"
+)
+
+// ReplaceExternalIDs sets the projection of entity id's ids on other sites. An id another
+// entity already carries gives an error matching ErrExists: no two entities share one.
+func (tx *Tx) ReplaceExternalIDs(ctx context.Context, id int64, ids []wiki.ExternalID) error {
+	if _, err := tx.exec(ctx, `DELETE FROM external_ids WHERE entity_id = ?`, id); err != nil {
+		return fmt.Errorf("store: clear external ids of %d: %w", id, err)
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	var q strings.Builder
+	q.WriteString(`INSERT INTO external_ids (site, value, entity_id) VALUES `)
+	args := make([]any, 0, 3*len(ids))
+	for i, x := range ids {
+		if i > 0 {
+			q.WriteString(", ")
+		}
+		q.WriteString("(?, ?, ?)")
+		args = append(args, x.Site, x.ID, id)
+	}
+	if _, err := tx.exec(ctx, q.String(), args...); err != nil {
+		return fmt.Errorf("store: external ids of %d: %w", id, err)
+	}
+	return nil
+}
+
+// ExternalIDOwners finds which entities carry the given ids, keyed by "site:id". Entities
+// without an accepted revision carry none.
+func (c *conn) ExternalIDOwners(ctx context.Context, ids []wiki.ExternalID) (map[string]int64, error) {
+	out := make(map[string]int64, len(ids))
+	for len(ids) > 0 {
+		batch := ids[:min(len(ids), 300)]
+		ids = ids[len(batch):]
+		var q strings.Builder
+		q.WriteString(`SELECT site, value, entity_id FROM external_ids WHERE `)
+		args := make([]any, 0, 2*len(batch))
+		for i, x := range batch {
+			if i > 0 {
+				q.WriteString(" OR ")
+			}
+			q.WriteString("(site = ? AND value = ?)")
+			args = append(args, x.Site, x.ID)
+		}
+		rows, err := c.query(ctx, q.String(), args...)
+		if err != nil {
+			return nil, fmt.Errorf("store: external ids: %w", err)
+		}
+		for rows.Next() {
+			var site, value string
+			var id int64
+			if err := rows.Scan(&site, &value, &id); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			out[site+":"+value] = id
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// EntityByExternalID finds the entity that carries id on site; ErrNotFound when none does.
+func (c *conn) EntityByExternalID(ctx context.Context, site, id string) (Entity, error) {
+	e, err := scanEntity(c.queryRow(ctx, `SELECT e.id, e.kind, e.head, e.name, e.segment, e.updated_at, e.locked
+		FROM external_ids x JOIN entities e ON e.id = x.entity_id WHERE x.site = ? AND x.value = ? AND e.head > 0`, site, id))
+	if err != nil {
+		return Entity{}, fmt.Errorf("store: %s id %q: %w", site, id, c.mapErr(err))
+	}
+	return e, nil
+}
+
+// ExternalIDs lists every id the wiki knows on a site with the entity carrying it, for
+// importers matching records to pages.
+func (c *conn) ExternalIDs(ctx context.Context, site string) (map[string]int64, error) {
+	rows, err := c.query(ctx, `SELECT value, entity_id FROM external_ids WHERE site = ?`, site)
+	if err != nil {
+		return nil, fmt.Errorf("store: %s ids: %w", site, err)
+	}
+	defer rows.Close()
+	out := map[string]int64{}
+	for rows.Next() {
+		var v string
+		var id int64
+		if err := rows.Scan(&v, &id); err != nil {
+			return nil, err
+		}
+		out[v] = id
+	}
+	return out, rows.Err()
+}
+
+// WorkFacts is the projection of a work's plain facts that lists by year, season and type use.
+type WorkFacts struct {
+	Medium        wiki.Medium
+	StartDate     string
+	EndDate       string
+	Episodes      int
+	OriginalTitle string
+}
+
+// ReplaceWorkFacts sets the facts projection of work id; nil removes it (the entity is not a
+// work).
+func (tx *Tx) ReplaceWorkFacts(ctx context.Context, id int64, f *WorkFacts) error {
+	if _, err := tx.exec(ctx, `DELETE FROM works WHERE entity_id = ?`, id); err != nil {
+		return fmt.Errorf("store: clear facts of %d: %w", id, err)
+	}
+	if f == nil {
+		return nil
+	}
+	_, err := tx.exec(ctx, `INSERT INTO works (entity_id, medium, start_date, end_date, episodes, original_title)
+		VALUES (?, ?, ?, ?, ?, ?)`, id, string(f.Medium), f.StartDate, f.EndDate, f.Episodes, f.OriginalTitle)
+	if err != nil {
+		return fmt.Errorf("store: facts of %d: %w", id, err)
+	}
+	return nil
+}
+
+// ClearProjections empties every projection table, before a rebuild.
+func (tx *Tx) ClearProjections(ctx context.Context) error {
+	for _, t := range []string{"links", "external_ids", "works"} {
+		if _, err := tx.exec(ctx, `DELETE FROM `+t); err != nil {
+			return fmt.Errorf("store: clear %s: %w", t, err)
+		}
+	}
+	return nil
+}
+
+// ImportRecord is what an imported record gave the wiki the last time it was imported: the
+// entity it became part of, the data set's version, and the record's contribution (the
+// document of the facts it gave, as JSON) with its hash.
+type ImportRecord struct {
+	Source       string
+	Record       string
+	EntityID     int64
+	Version      string
+	Hash         string
+	Contribution []byte
+	UpdatedAt    time.Time
+}
+
+// ImportRecords lists what every record of a data set gave last time, keyed by record id.
+func (c *conn) ImportRecords(ctx context.Context, source string) (map[string]ImportRecord, error) {
+	rows, err := c.query(ctx, `SELECT source, record, entity_id, version, hash, contribution, updated_at
+		FROM import_records WHERE source = ?`, source)
+	if err != nil {
+		return nil, fmt.Errorf("store: import records of %s: %w", source, err)
+	}
+	defer rows.Close()
+	out := map[string]ImportRecord{}
+	for rows.Next() {
+		var r ImportRecord
+		var doc string
+		if err := rows.Scan(&r.Source, &r.Record, &r.EntityID, &r.Version, &r.Hash, &doc, &r.UpdatedAt); err != nil {
+			return nil, err
+		}
+		r.Contribution = []byte(doc)
+		out[r.Record] = r
+	}
+	return out, rows.Err()
+}
+
+// PutImportRecord records what a record gave, replacing what it gave before.
+func (tx *Tx) PutImportRecord(ctx context.Context, r ImportRecord) error {
+	_, err := tx.exec(ctx, `INSERT INTO import_records (source, record, entity_id, version, hash, contribution, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT (source, record) DO UPDATE SET entity_id = excluded.entity_id, version = excluded.version,
+			hash = excluded.hash, contribution = excluded.contribution, updated_at = excluded.updated_at`,
+		r.Source, r.Record, r.EntityID, r.Version, r.Hash, string(r.Contribution), now())
+	if err != nil {
+		return fmt.Errorf("store: import record %s %s: %w", r.Source, r.Record, err)
+	}
+	return nil
+}
+
+// Savepoint runs fn so that, when it fails, what it wrote is undone while the rest of the
+// transaction stands: one bad record of an import leaves the records around it in place.
+func (tx *Tx) Savepoint(ctx context.Context, fn func() error) error {
+	if _, err := tx.exec(ctx, `SAVEPOINT record`); err != nil {
+		return fmt.Errorf("store: savepoint: %w", err)
+	}
+	if err := fn(); err != nil {
+		if _, rerr := tx.exec(ctx, `ROLLBACK TO SAVEPOINT record`); rerr != nil {
+			return errors.Join(err, fmt.Errorf("store: roll back to savepoint: %w", rerr))
+		}
+		_, _ = tx.exec(ctx, `RELEASE SAVEPOINT record`)
+		return err
+	}
+	if _, err := tx.exec(ctx, `RELEASE SAVEPOINT record`); err != nil {
+		return fmt.Errorf("store: release savepoint: %w", err)
+	}
+	return nil
+}
