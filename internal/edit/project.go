@@ -18,7 +18,8 @@ func project(ctx context.Context, tx *store.Tx, id int64, doc wiki.Document) err
 	}
 	if err := tx.ReplaceExternalIDs(ctx, id, externalIDs(doc)); err != nil {
 		if errors.Is(err, store.ErrExists) {
-			return wiki.Invalid("an id on another site that this page gives is already given by another page")
+			// Another transaction claimed the id since checkExternalIDs looked.
+			return wiki.Invalid("an id on another site that this page gives was just given to another page")
 		}
 		return err
 	}
@@ -58,7 +59,13 @@ func checkExternalIDs(ctx context.Context, tx *store.Tx, id int64, doc wiki.Docu
 	}
 	var taken []string
 	for _, x := range ids {
-		if owner, ok := owners[x.ItemKey()]; ok && owner != id {
+		if site, ok := wiki.SiteNamed(x.Site); ok && site.Shared {
+			continue
+		}
+		for _, owner := range owners[x.ItemKey()] {
+			if owner == id {
+				continue
+			}
 			name := fmt.Sprintf("#%d", owner)
 			if found, err := tx.EntitiesByID(ctx, []int64{owner}); err == nil {
 				if e, ok := found[owner]; ok {

@@ -44,7 +44,7 @@ var tables = []table{
 	{name: "revisions", key: []string{"entity_id", "number"}},
 	{name: "proposals", key: []string{"changeset_id", "entity_id"}},
 	{name: "links"},
-	{name: "external_ids", key: []string{"site", "value"}},
+	{name: "external_ids", key: []string{"site", "value", "entity_id"}},
 	{name: "works", key: []string{"entity_id"}},
 	{name: "import_records", key: []string{"source", "record"}},
 	{name: "watches", key: []string{"user_id", "entity_id"}},

@@ -111,7 +111,7 @@ func fill(t *testing.T, s *store.Store) filled {
 	must(err)
 	work := &wiki.Work{Name: "Memories", Medium: wiki.MediumFilm, Genres: []wiki.Ref{wiki.Ref(drama)},
 		ExternalIDs: []wiki.ExternalID{{Site: "anidb", ID: "1240"}},
-		Credits: []wiki.Credit{{Key: "k1", Person: wiki.Ref(f.kon), Role: "Writer", Note: "“Magnetic Rose”"}}}
+		Credits:     []wiki.Credit{{Key: "k1", Person: wiki.Ref(f.kon), Role: "Writer", Note: "“Magnetic Rose”"}}}
 	edits := []struct {
 		author int64
 		change func(w *wiki.Work)

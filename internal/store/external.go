@@ -10,8 +10,8 @@ import (
 	"kioku/internal/wiki"
 )
 
-// ReplaceExternalIDs sets the projection of entity id's ids on other sites. An id another
-// entity already carries gives an error matching ErrExists: no two entities share one.
+// ReplaceExternalIDs sets the projection of entity id's ids on other sites. Whether another
+// entity may carry the same id is the edit package's rule.
 func (tx *Tx) ReplaceExternalIDs(ctx context.Context, id int64, ids []wiki.ExternalID) error {
 	if _, err := tx.exec(ctx, `DELETE FROM external_ids WHERE entity_id = ?`, id); err != nil {
 		return fmt.Errorf("store: clear external ids of %d: %w", id, err)
@@ -35,10 +35,10 @@ func (tx *Tx) ReplaceExternalIDs(ctx context.Context, id int64, ids []wiki.Exter
 	return nil
 }
 
-// ExternalIDOwners finds which entities carry the given ids, keyed by "site:id". Entities
-// without an accepted revision carry none.
-func (c *conn) ExternalIDOwners(ctx context.Context, ids []wiki.ExternalID) (map[string]int64, error) {
-	out := make(map[string]int64, len(ids))
+// ExternalIDOwners finds which entities carry the given ids, keyed by "site:id", lowest id
+// first.
+func (c *conn) ExternalIDOwners(ctx context.Context, ids []wiki.ExternalID) (map[string][]int64, error) {
+	out := make(map[string][]int64, len(ids))
 	for len(ids) > 0 {
 		batch := ids[:min(len(ids), 300)]
 		ids = ids[len(batch):]
@@ -52,6 +52,7 @@ func (c *conn) ExternalIDOwners(ctx context.Context, ids []wiki.ExternalID) (map
 			q.WriteString("(site = ? AND value = ?)")
 			args = append(args, x.Site, x.ID)
 		}
+		q.WriteString(" ORDER BY entity_id")
 		rows, err := c.query(ctx, q.String(), args...)
 		if err != nil {
 			return nil, fmt.Errorf("store: external ids: %w", err)
@@ -63,7 +64,7 @@ func (c *conn) ExternalIDOwners(ctx context.Context, ids []wiki.ExternalID) (map
 				rows.Close()
 				return nil, err
 			}
-			out[site+":"+value] = id
+			out[site+":"+value] = append(out[site+":"+value], id)
 		}
 		rows.Close()
 		if err := rows.Err(); err != nil {
@@ -73,20 +74,21 @@ func (c *conn) ExternalIDOwners(ctx context.Context, ids []wiki.ExternalID) (map
 	return out, nil
 }
 
-// EntityByExternalID finds the entity that carries id on site; ErrNotFound when none does.
+// EntityByExternalID finds the entity that carries id on site, the oldest when several do;
+// ErrNotFound when none does.
 func (c *conn) EntityByExternalID(ctx context.Context, site, id string) (Entity, error) {
 	e, err := scanEntity(c.queryRow(ctx, `SELECT e.id, e.kind, e.head, e.name, e.segment, e.updated_at, e.locked
-		FROM external_ids x JOIN entities e ON e.id = x.entity_id WHERE x.site = ? AND x.value = ? AND e.head > 0`, site, id))
+		FROM external_ids x JOIN entities e ON e.id = x.entity_id WHERE x.site = ? AND x.value = ? AND e.head > 0 ORDER BY e.id LIMIT 1`, site, id))
 	if err != nil {
 		return Entity{}, fmt.Errorf("store: %s id %q: %w", site, id, c.mapErr(err))
 	}
 	return e, nil
 }
 
-// ExternalIDs lists every id the wiki knows on a site with the entity carrying it, for
-// importers matching records to pages.
+// ExternalIDs lists every id the wiki knows on a site with the entity carrying it (the oldest
+// when several do), for importers matching records to pages.
 func (c *conn) ExternalIDs(ctx context.Context, site string) (map[string]int64, error) {
-	rows, err := c.query(ctx, `SELECT value, entity_id FROM external_ids WHERE site = ?`, site)
+	rows, err := c.query(ctx, `SELECT value, entity_id FROM external_ids WHERE site = ? ORDER BY entity_id DESC`, site)
 	if err != nil {
 		return nil, fmt.Errorf("store: %s ids: %w", site, err)
 	}
@@ -203,4 +205,51 @@ func (tx *Tx) Savepoint(ctx context.Context, fn func() error) error {
 		return fmt.Errorf("store: release savepoint: %w", err)
 	}
 	return nil
+}
+
+// WorkIndexEntry is what an importer needs to know of a work to match records to it.
+type WorkIndexEntry struct {
+	ID            int64
+	Name          string
+	Medium        wiki.Medium
+	StartDate     string
+	OriginalTitle string
+}
+
+// WorkIndex lists every work with an accepted revision, for matching imported records.
+func (c *conn) WorkIndex(ctx context.Context) ([]WorkIndexEntry, error) {
+	rows, err := c.query(ctx, `SELECT e.id, e.name, w.medium, w.start_date, w.original_title
+		FROM works w JOIN entities e ON e.id = w.entity_id WHERE e.head > 0 ORDER BY e.id`)
+	if err != nil {
+		return nil, fmt.Errorf("store: work index: %w", err)
+	}
+	defer rows.Close()
+	var out []WorkIndexEntry
+	for rows.Next() {
+		var w WorkIndexEntry
+		if err := rows.Scan(&w.ID, &w.Name, &w.Medium, &w.StartDate, &w.OriginalTitle); err != nil {
+			return nil, err
+		}
+		out = append(out, w)
+	}
+	return out, rows.Err()
+}
+
+// NamesOfKind lists the id and name of every entity of a kind with an accepted revision.
+func (c *conn) NamesOfKind(ctx context.Context, kind wiki.Kind) (map[int64]string, error) {
+	rows, err := c.query(ctx, `SELECT id, name FROM entities WHERE kind = ? AND head > 0`, kind)
+	if err != nil {
+		return nil, fmt.Errorf("store: names of %s: %w", kind, err)
+	}
+	defer rows.Close()
+	out := map[int64]string{}
+	for rows.Next() {
+		var id int64
+		var name string
+		if err := rows.Scan(&id, &name); err != nil {
+			return nil, err
+		}
+		out[id] = name
+	}
+	return out, rows.Err()
 }

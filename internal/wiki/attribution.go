@@ -88,6 +88,9 @@ func Reattribute(old, doc Document) {
 // while naming a source in unchanged.
 func unsourceItems(a, b reflect.Value, unchanged map[string]bool) {
 	et := b.Type().Elem()
+	if et.Kind() != reflect.Struct {
+		return
+	}
 	sf, ok := et.FieldByName("Source")
 	if !ok || sf.Type.Kind() != reflect.String {
 		return

@@ -19,6 +19,10 @@ type Site struct {
 	url func(id string) string
 	// Kinds are the kinds of entity the site's ids can name.
 	Kinds []Kind
+	// Shared is set for a site whose one id can name several of the wiki's pages: TMDB has one
+	// id for a whole TV series, which the wiki splits into its seasons. Ids of other sites
+	// belong to one page each. (The store's migration 0004 names the shared sites too.)
+	Shared bool
 }
 
 // URL is the address of id's page on the site.
@@ -38,7 +42,8 @@ var Sites = []Site{
 	{Name: "anilist", Label: "AniList", pattern: regexp.MustCompile(`^[1-9]\d{0,8}$`), url: prefixURL("https://anilist.co/anime/"), Kinds: []Kind{KindWork}},
 	{Name: "bangumi", Label: "Bangumi", pattern: regexp.MustCompile(`^[1-9]\d{0,8}$`), url: prefixURL("https://bgm.tv/subject/"), Kinds: []Kind{KindWork}},
 	// TMDB numbers films and TV series separately, so its ids carry their kind: "movie/123".
-	{Name: "tmdb", Label: "TMDB", pattern: regexp.MustCompile(`^(tv|movie)/[1-9]\d{0,9}$`), url: prefixURL("https://www.themoviedb.org/"), Kinds: []Kind{KindWork}},
+	{Name: "tmdb", Label: "TMDB", pattern: regexp.MustCompile(`^(movie/[1-9]\d{0,9}|tv/[1-9]\d{0,9}(/season/\d{1,4})?)$`), url: prefixURL("https://www.themoviedb.org/"),
+		Kinds: []Kind{KindWork}, Shared: true},
 	{Name: "madb", Label: "Media Arts Database", pattern: regexp.MustCompile(`^[CM][1-9]\d{0,9}$`), url: prefixURL("https://mediaarts-db.bunka.go.jp/id/"),
 		Kinds: []Kind{KindWork, KindPerson, KindCompany, KindFranchise}},
 	{Name: "wikidata", Label: "Wikidata", pattern: regexp.MustCompile(`^Q[1-9]\d{0,11}$`), url: prefixURL("https://www.wikidata.org/wiki/"),

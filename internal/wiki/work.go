@@ -123,7 +123,7 @@ type Voice struct {
 
 // CompanyCredit is a company's part in a work: animation studio, producer, licensor.
 type CompanyCredit struct {
-	Key     string `json:"key"`
+	Key      string `json:"key"`
 	Company  Ref    `json:"company"`
 	Role     string `json:"role"`
 	RoleText string `json:"role_text,omitempty"`

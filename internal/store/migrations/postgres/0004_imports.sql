@@ -1,13 +1,17 @@
--- Imports: the ids entities carry on other sites (a projection, unique per site), the plain
+-- Imports: the ids entities carry on other sites (a projection; the edit package keeps an id
+-- to one entity, except on sites whose ids name several pages, such as TMDB's), the plain
 -- facts of works that lists by season and type need (a projection), and what each imported
 -- record gave last time, so that a re-import can tell a source's change from a person's.
 CREATE TABLE external_ids (
     site      TEXT NOT NULL,
     value     TEXT NOT NULL,
     entity_id BIGINT NOT NULL REFERENCES entities(id),
-    PRIMARY KEY (site, value)
+    PRIMARY KEY (site, value, entity_id)
 );
 CREATE INDEX external_ids_entity ON external_ids(entity_id);
+-- The rule, kept by the database too, so that two concurrent edits cannot both claim an id.
+-- Sites whose ids name several pages (wiki.Site.Shared) are left out.
+CREATE UNIQUE INDEX external_ids_one_page ON external_ids(site, value) WHERE site <> 'tmdb';
 
 CREATE TABLE works (
     entity_id  BIGINT PRIMARY KEY REFERENCES entities(id),

@@ -1,0 +1,415 @@
+package importer
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+	"unicode"
+
+	"kioku/internal/dataset"
+	"kioku/internal/edit"
+	"kioku/internal/search"
+	"kioku/internal/store"
+	"kioku/internal/wiki"
+)
+
+// state is what an import knows of the wiki while it runs: which pages carry which ids, which
+// works have which titles, who the people already are. It is loaded once and kept up to date
+// as records are saved; what a failed record added is undone.
+type state struct {
+	set     *dataset.Set
+	records map[string]store.ImportRecord
+	// ext maps a site and an id on it to the entity that carries it; ids maps back.
+	ext map[string]map[string]int64
+	ids map[int64]map[string]string
+	// titles maps the key of a work's original title (and name) to the works that have it.
+	titles     map[string][]workEntry
+	people     map[string]int64 // name key → person; -1 when several people share it
+	companies  map[string]int64
+	franchises map[string]int64 // data set id of a franchise → entity
+	agents     map[string]*dataset.Agent
+	// own maps a page to the record of this data set it holds: two records of one data set
+	// are two works in the data set's eyes, so a record never joins a page another record of
+	// its data set made or joined, even when they share an id.
+	own map[int64]string
+	// undo reverts what the record being saved added, should its changeset fail.
+	undo []func()
+	sum  *Summary
+}
+
+type workEntry struct {
+	id     int64
+	medium wiki.Medium
+	start  string
+}
+
+func loadState(ctx context.Context, s *store.Store, set *dataset.Set) (*state, error) {
+	st := &state{set: set, ext: map[string]map[string]int64{}, ids: map[int64]map[string]string{},
+		titles: map[string][]workEntry{}, people: map[string]int64{}, companies: map[string]int64{},
+		franchises: map[string]int64{}, agents: map[string]*dataset.Agent{}, own: map[int64]string{}}
+	var err error
+	if st.records, err = s.ImportRecords(ctx, set.Source); err != nil {
+		return nil, err
+	}
+	for _, r := range st.records {
+		st.own[r.EntityID] = r.Record
+	}
+	for _, site := range wiki.Sites {
+		ids, err := s.ExternalIDs(ctx, site.Name)
+		if err != nil {
+			return nil, err
+		}
+		st.ext[site.Name] = ids
+		for id, entity := range ids {
+			if st.ids[entity] == nil {
+				st.ids[entity] = map[string]string{}
+			}
+			st.ids[entity][site.Name] = id
+		}
+	}
+	works, err := s.WorkIndex(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for _, w := range works {
+		e := workEntry{id: w.ID, medium: w.Medium, start: w.StartDate}
+		for _, k := range uniqueKeys(w.OriginalTitle, w.Name) {
+			st.titles[k] = append(st.titles[k], e)
+		}
+	}
+	for kind, index := range map[wiki.Kind]map[string]int64{wiki.KindPerson: st.people, wiki.KindCompany: st.companies} {
+		names, err := s.NamesOfKind(ctx, kind)
+		if err != nil {
+			return nil, err
+		}
+		for id, name := range names {
+			k := search.Key(name)
+			if old, ok := index[k]; ok && old != id {
+				index[k] = -1
+				continue
+			}
+			index[k] = id
+		}
+	}
+	for i := range set.Agents {
+		st.agents[set.Agents[i].ID] = &set.Agents[i]
+	}
+	return st, nil
+}
+
+func uniqueKeys(names ...string) []string {
+	var out []string
+	for _, n := range names {
+		if k := search.Key(n); k != "" && (len(out) == 0 || out[0] != k) {
+			out = append(out, k)
+		}
+	}
+	return out
+}
+
+// set changes a map entry, remembering how to undo it.
+func set[K comparable, V any](st *state, m map[K]V, k K, v V) {
+	old, had := m[k]
+	st.undo = append(st.undo, func() {
+		if had {
+			m[k] = old
+		} else {
+			delete(m, k)
+		}
+	})
+	m[k] = v
+}
+
+// count adds to a counter of the summary, remembering how to undo it.
+func (st *state) count(n *int) {
+	*n++
+	st.undo = append(st.undo, func() { *n-- })
+}
+
+// keep makes what the saved record added stay.
+func (st *state) keep() { st.undo = st.undo[:0] }
+
+// discard undoes what a record whose changeset failed added, newest first.
+func (st *state) discard() {
+	for i := len(st.undo) - 1; i >= 0; i-- {
+		st.undo[i]()
+	}
+	st.undo = st.undo[:0]
+}
+
+// extID is the entity carrying id on site, or 0.
+func (st *state) extID(site, id string) int64 { return st.ext[site][id] }
+
+// claim records the ids a saved document gives, so that later records find its page.
+func (st *state) claim(entity int64, ids []wiki.ExternalID) {
+	for _, x := range ids {
+		if st.ext[x.Site] == nil {
+			st.ext[x.Site] = map[string]int64{}
+		}
+		set(st, st.ext[x.Site], x.ID, entity)
+		if st.ids[entity] == nil {
+			set(st, st.ids, entity, map[string]string{})
+		}
+		set(st, st.ids[entity], x.Site, x.ID)
+	}
+}
+
+// freeIDs keeps the ids no other entity carries yet: a data set that gives one id to two of
+// its records must not make the second record fail.
+func (st *state) freeIDs(entity int64, ids []wiki.ExternalID) []wiki.ExternalID {
+	var out []wiki.ExternalID
+	seen := map[string]bool{}
+	for _, x := range ids {
+		owner := st.ext[x.Site][x.ID]
+		site, _ := wiki.SiteNamed(x.Site)
+		if (owner != 0 && owner != entity && !site.Shared) || seen[x.Site] {
+			continue
+		}
+		if have, ok := st.ids[entity][x.Site]; ok && have != x.ID {
+			continue // the page has another id on this site: the first one stands
+		}
+		seen[x.Site] = true
+		out = append(out, x)
+	}
+	return out
+}
+
+// match finds the page a work record belongs to. It returns 0 for a new page, and says how it
+// decided: "again" (imported before), "id", "title", "ambiguous" or "new".
+func (st *state) match(w *dataset.Work) (int64, string, string) {
+	if prev, ok := st.records[w.ID]; ok {
+		return prev.EntityID, "again", ""
+	}
+	found := map[int64]bool{}
+	var via []string
+	for _, x := range w.ExternalIDs {
+		if site, ok := wiki.SiteNamed(x.Site); !ok || site.Shared {
+			continue
+		}
+		if id := st.ext[x.Site][x.ID]; id != 0 && st.own[id] == "" {
+			if !found[id] {
+				via = append(via, fmt.Sprintf("%s %s → #%d", x.Site, x.ID, id))
+			}
+			found[id] = true
+		}
+	}
+	switch len(found) {
+	case 1:
+		for id := range found {
+			return id, "id", strings.Join(via, ", ")
+		}
+	case 0:
+	default:
+		return 0, "ambiguous", "its ids are on different pages: " + strings.Join(via, ", ")
+	}
+	if w.Start == "" {
+		return 0, "new", "no id known here, no start date to match a title with"
+	}
+	var cands []workEntry
+	for _, k := range uniqueKeys(w.Title) {
+		for _, e := range st.titles[k] {
+			if !compatibleMedia(e.medium, w.Medium) || !closeDates(e.start, w.Start) || st.own[e.id] != "" {
+				continue
+			}
+			if st.idsDisagree(e.id, w.ExternalIDs) || slices.ContainsFunc(cands, func(x workEntry) bool { return x.id == e.id }) {
+				continue
+			}
+			cands = append(cands, e)
+		}
+	}
+	switch len(cands) {
+	case 0:
+		return 0, "new", ""
+	case 1:
+		return cands[0].id, "title", fmt.Sprintf("title, type and start date %s → #%d (start %s)", w.Start, cands[0].id, cands[0].start)
+	}
+	var ids []string
+	for _, c := range cands {
+		ids = append(ids, fmt.Sprintf("#%d", c.id))
+	}
+	return 0, "ambiguous", "title, type and date fit several pages: " + strings.Join(ids, ", ")
+}
+
+// idsDisagree reports whether the page already has an id on a site where the record has
+// another: then they are two works.
+func (st *state) idsDisagree(entity int64, ids []dataset.ExternalID) bool {
+	for _, x := range ids {
+		if have, ok := st.ids[entity][x.Site]; ok && have != x.ID {
+			return true
+		}
+	}
+	return false
+}
+
+// compatibleMedia reports whether two types can be one work's: data sets disagree on whether
+// a one-off broadcast is a TV work or a special, and a direct-to-video work an OVA or a special.
+func compatibleMedia(a, b wiki.Medium) bool {
+	if a == b {
+		return true
+	}
+	pair := func(x, y wiki.Medium) bool { return (a == x && b == y) || (a == y && b == x) }
+	return pair(wiki.MediumTV, wiki.MediumSpecial) || pair(wiki.MediumOVA, wiki.MediumSpecial)
+}
+
+// closeDates reports whether two start dates can be one work's: equal on the parts both give,
+// or full dates at most a week apart (data sets count a premiere, a preview or the first
+// broadcast in another time zone).
+func closeDates(a, b string) bool {
+	if a == "" || b == "" {
+		return false
+	}
+	if len(a) == 10 && len(b) == 10 {
+		return daysApart(a, b) <= 7
+	}
+	n := min(len(a), len(b))
+	return a[:n] == b[:n]
+}
+
+// saved brings the index up to date with a document saved for entity id.
+func (st *state) saved(id int64, doc wiki.Document) {
+	var ids []wiki.ExternalID
+	switch d := doc.(type) {
+	case *wiki.Work:
+		ids = d.ExternalIDs
+		e := workEntry{id: id, medium: d.Medium, start: d.StartDate}
+		for _, k := range uniqueKeys(d.OriginalTitle, d.Name) {
+			list := slices.DeleteFunc(slices.Clone(st.titles[k]), func(x workEntry) bool { return x.id == id })
+			set(st, st.titles, k, append(list, e))
+		}
+	case *wiki.Topic:
+		ids = d.ExternalIDs
+		for _, x := range ids {
+			if x.Site == dataset.SiteMADB {
+				set(st, st.franchises, x.ID, id)
+			}
+		}
+	}
+	st.claim(id, ids)
+}
+
+// person finds or creates, in the changeset, the page of a person named in a credit.
+func (st *state) person(ctx context.Context, c *edit.Changes, name, agent, record string) (wiki.Ref, error) {
+	if id := st.extID(dataset.SiteMADB, agent); agent != "" && id != 0 {
+		return wiki.Ref(id), nil
+	}
+	key := search.Key(name)
+	if id := st.people[key]; id > 0 {
+		return wiki.Ref(id), nil
+	}
+	doc := &wiki.Person{Name: name}
+	if !latin(name) {
+		doc.NativeName = name
+	}
+	src := st.sourceOf(record)
+	if a := st.agents[agent]; a != nil {
+		src = st.sourceOf(a.ID)
+		if a.NameLatin != "" {
+			doc.Name = a.NameLatin
+		}
+		doc.NativeName, doc.NameKana = a.Name, a.NameKana
+		doc.BirthDate, doc.DeathDate = validDate(a.Birth), validDate(a.Death)
+		if doc.BirthDate != "" && doc.DeathDate != "" && doc.DeathDate < doc.BirthDate {
+			doc.DeathDate = ""
+		}
+		ids := append([]wiki.ExternalID{{Site: dataset.SiteMADB, ID: a.ID}}, toWikiIDs(a.ExternalIDs, wiki.KindPerson)...)
+		doc.ExternalIDs = st.freeIDs(0, ids)
+	}
+	doc.Sources = []wiki.Source{src}
+	for i := range doc.ExternalIDs {
+		doc.ExternalIDs[i].Source = src.Key
+	}
+	id, err := c.Create(ctx, wiki.KindPerson, doc)
+	if err != nil {
+		return 0, err
+	}
+	st.claim(id, doc.ExternalIDs)
+	set(st, st.people, key, id)
+	st.count(&st.sum.People)
+	return wiki.Ref(id), nil
+}
+
+// company finds or creates, in the changeset, the page of a company named in a record.
+func (st *state) company(ctx context.Context, c *edit.Changes, name, agent, record string) (wiki.Ref, error) {
+	if id := st.extID(dataset.SiteMADB, agent); agent != "" && id != 0 {
+		return wiki.Ref(id), nil
+	}
+	key := search.Key(name)
+	if id := st.companies[key]; id > 0 {
+		return wiki.Ref(id), nil
+	}
+	doc := &wiki.Company{Name: name}
+	if !latin(name) {
+		doc.NativeName = name
+	}
+	src := st.sourceOf(record)
+	if a := st.agents[agent]; a != nil {
+		src = st.sourceOf(a.ID)
+		if a.NameLatin != "" {
+			doc.Name = a.NameLatin
+		}
+		doc.NativeName, doc.NameKana = a.Name, a.NameKana
+		doc.Founded, doc.Dissolved = validDate(a.Birth), validDate(a.Death)
+		ids := append([]wiki.ExternalID{{Site: dataset.SiteMADB, ID: a.ID}}, toWikiIDs(a.ExternalIDs, wiki.KindCompany)...)
+		doc.ExternalIDs = st.freeIDs(0, ids)
+	}
+	doc.Sources = []wiki.Source{src}
+	for i := range doc.ExternalIDs {
+		doc.ExternalIDs[i].Source = src.Key
+	}
+	id, err := c.Create(ctx, wiki.KindCompany, doc)
+	if err != nil {
+		return 0, err
+	}
+	st.claim(id, doc.ExternalIDs)
+	set(st, st.companies, key, id)
+	st.count(&st.sum.Companies)
+	return wiki.Ref(id), nil
+}
+
+func (st *state) sourceOf(record string) wiki.Source {
+	return wiki.Source{Key: wiki.SourceKey(st.set.Source, record), Dataset: datasetLabel(st.set.Source), Record: record, Version: st.set.Version}
+}
+
+func toWikiIDs(ids []dataset.ExternalID, kind wiki.Kind) []wiki.ExternalID {
+	var out []wiki.ExternalID
+	for _, x := range ids {
+		w := wiki.ExternalID{Site: x.Site, ID: strings.TrimSpace(x.ID)}
+		if validID(kind, w) {
+			out = append(out, w)
+		}
+	}
+	return out
+}
+
+func validDate(s string) string {
+	if s != "" && wiki.ValidDate(s) {
+		return s
+	}
+	return ""
+}
+
+// latin reports whether a name is written in Latin letters only.
+func latin(s string) bool {
+	for _, r := range s {
+		if unicode.IsLetter(r) && !unicode.In(r, unicode.Latin) {
+			return false
+		}
+	}
+	return true
+}
+
+// daysApart is the number of days between two full dates.
+func daysApart(a, b string) int {
+	ta, err1 := time.Parse(time.DateOnly, a)
+	tb, err2 := time.Parse(time.DateOnly, b)
+	if err1 != nil || err2 != nil {
+		return 1 << 30
+	}
+	d := ta.Sub(tb)
+	if d < 0 {
+		d = -d
+	}
+	return int(d / (24 * time.Hour))
+}
