@@ -164,3 +164,16 @@ type Franchise struct {
 	Cast      []Cast
 	Companies []CompanyCredit
 }
+
+// Licence is the credit each data set's licence asks of pages built from it.
+func Licence(source string) string {
+	switch source {
+	case Bangumi:
+		return "Data from bangumi-data (github.com/bangumi-data/bangumi-data), CC BY 4.0."
+	case MADB:
+		return "Data from the Media Arts Database dataset (メディア芸術データベース), free to reuse; edited for Kioku."
+	case AniDB:
+		return "Titles from AniDB (anidb.net), CC BY-NC-SA 4.0: not for commercial use; adaptations under the same licence."
+	}
+	return ""
+}

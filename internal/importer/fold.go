@@ -121,7 +121,11 @@ func foldItems(c, o, n reflect.Value) (accepted, proposed reflect.Value, review 
 			if !equal(item, o.Index(oj)) {
 				accepted, proposed = reflect.Append(accepted, item), reflect.Append(proposed, item)
 			}
-		case equal(item, n.Index(nj)) || (inPrev && equal(item, o.Index(oj))):
+		case sameContent(item, n.Index(nj)):
+			// The page says what the record says, perhaps on another source's word, which
+			// stands: the first source to give a fact keeps it.
+			accepted, proposed = reflect.Append(accepted, item), reflect.Append(proposed, item)
+		case inPrev && equal(item, o.Index(oj)):
 			accepted, proposed = reflect.Append(accepted, n.Index(nj)), reflect.Append(proposed, n.Index(nj))
 		case inPrev && equal(o.Index(oj), n.Index(nj)):
 			// A person changed the item and the record did not: the person's version stands.
@@ -156,25 +160,31 @@ func foldItems(c, o, n reflect.Value) (accepted, proposed reflect.Value, review 
 }
 
 // duplicate reports whether list already holds item's content under another key: the same
-// title from two sources, the same credit entered by a person. Keys and sources are ignored.
+// title from two sources, the same credit entered by a person.
 func duplicate(list, item reflect.Value) bool {
-	strip := func(v reflect.Value) any {
-		cp := reflect.New(v.Type()).Elem()
-		cp.Set(v)
-		for _, name := range []string{"Key", "Source"} {
-			if f := cp.FieldByName(name); f.IsValid() && f.Kind() == reflect.String {
-				f.SetString("")
-			}
-		}
-		return cp.Interface()
-	}
-	want := strip(item)
 	for i := range list.Len() {
-		if reflect.DeepEqual(strip(list.Index(i)), want) {
+		if sameContent(list.Index(i), item) {
 			return true
 		}
 	}
 	return false
+}
+
+// sameContent reports whether two list items say the same, whatever their keys and sources.
+func sameContent(a, b reflect.Value) bool { return reflect.DeepEqual(content(a), content(b)) }
+
+func content(v reflect.Value) any {
+	if v.Kind() != reflect.Struct {
+		return v.Interface()
+	}
+	cp := reflect.New(v.Type()).Elem()
+	cp.Set(v)
+	for _, name := range []string{"Key", "Source"} {
+		if f := cp.FieldByName(name); f.IsValid() && f.Kind() == reflect.String {
+			f.SetString("")
+		}
+	}
+	return cp.Interface()
 }
 
 // foldStrings folds a list of plain strings (aliases) as a set: the record's new strings come,

@@ -50,7 +50,9 @@ type Summary struct {
 	Updated   int // records imported before whose changes were applied
 	Unchanged int // records imported before that did not change
 	Releases  int // records that became releases of another record's work
+	Absorbed  int // records the reader merged into another (a film's series, a duplicate)
 	Franchise int // records that became franchises
+	Agents    int // people and organisations read, made into pages when a work names them
 	Skipped   []Skip
 	// Proposed counts records some of whose new values wait in the review queue because a
 	// person had changed them.
@@ -70,7 +72,7 @@ type Skip struct {
 
 // Total is the number of records the summary accounts for; it equals Read.
 func (s *Summary) Total() int {
-	return s.Created + s.Merged + s.Updated + s.Unchanged + s.Releases + s.Franchise + len(s.Skipped)
+	return s.Created + s.Merged + s.Updated + s.Unchanged + s.Releases + s.Absorbed + s.Franchise + s.Agents + len(s.Skipped)
 }
 
 // Print writes the summary for a person at a terminal.
@@ -80,20 +82,25 @@ func (s *Summary) Print(w io.Writer) {
 	if s.Releases > 0 {
 		fmt.Fprintf(w, "  releases  %6d  (discs, added to their works)\n", s.Releases)
 	}
+	if s.Absorbed > 0 {
+		fmt.Fprintf(w, "  absorbed  %6d  (a film's series, duplicate records: merged into one work)\n", s.Absorbed)
+	}
 	if s.Franchise > 0 {
 		fmt.Fprintf(w, "  franchises %5d\n", s.Franchise)
 	}
+	if s.Agents > 0 {
+		fmt.Fprintf(w, "  people and organisations %d  (a page each when a work names them)\n", s.Agents)
+	}
 	fmt.Fprintf(w, "  skipped   %6d\n", len(s.Skipped))
+	if total := s.Total(); total != s.Read {
+		fmt.Fprintf(w, "  (these add up to %d of the %d records read)\n", total, s.Read)
+	}
 	if s.Proposed > 0 {
 		fmt.Fprintf(w, "  %d records have new values that a person had changed: they wait in the review queue\n", s.Proposed)
 	}
 	fmt.Fprintf(w, "  matched by id %d, by title and date %d, ambiguous (not merged) %d, new %d\n",
 		s.Matches["id"], s.Matches["title"], s.Matches["ambiguous"], s.Matches["new"])
 	fmt.Fprintf(w, "  pages made for people %d, companies %d, characters %d\n", s.People, s.Companies, s.Characters)
-	reasons := map[string]int{}
-	for _, sk := range s.Skipped {
-		reasons[sk.Reason]++
-	}
 	for _, sk := range s.Skipped {
 		fmt.Fprintf(w, "  skipped %s: %s\n", sk.ID, sk.Reason)
 	}
@@ -144,11 +151,24 @@ func (im *Importer) Run(ctx context.Context, set *dataset.Set) (*Summary, error)
 	if err := r.works(ctx); err != nil {
 		return nil, err
 	}
-	// Records that are parts of others (discs) are counted with the work they joined.
-	sum.Releases = set.Read - len(set.Works) - len(set.Franchises) - len(set.Bad)
-	if sum.Releases < 0 {
-		sum.Releases = 0
+	// Records that became part of another record are counted apart: discs, and series or
+	// duplicate records merged into a work by the reader.
+	franchise := map[string]bool{}
+	for _, f := range set.Franchises {
+		franchise[f.ID] = true
 	}
+	for _, w := range set.Works {
+		sum.Releases += len(w.Releases)
+		if w.Series != "" && !franchise[w.Series] {
+			sum.Absorbed++
+		}
+		for _, p := range w.Problems {
+			if strings.HasPrefix(p, "merged duplicate record") {
+				sum.Absorbed++
+			}
+		}
+	}
+	sum.Agents = len(set.Agents)
 	sum.Elapsed = time.Since(start)
 	return sum, nil
 }
@@ -248,21 +268,17 @@ func (r *run) franchise(ctx context.Context, b *edit.Batch, f dataset.Franchise)
 }
 
 // source is the source entry of one of the data set's records.
-func (r *run) source(record string) wiki.Source {
-	s := wiki.Source{Key: wiki.SourceKey(r.set.Source, record), Dataset: datasetLabel(r.set.Source), Record: record, Version: r.set.Version}
-	switch r.set.Source {
-	case dataset.MADB:
-		if site, ok := wiki.SiteNamed(dataset.SiteMADB); ok && site.Valid(record) {
-			s.URL = site.URL(record)
-		}
-	case dataset.AniDB:
-		if site, ok := wiki.SiteNamed(dataset.SiteAniDB); ok && site.Valid(record) {
-			s.URL = site.URL(record)
-		}
-	case dataset.Bangumi:
-		if id, ok := strings.CutPrefix(record, "bangumi:"); ok {
-			s.URL = "https://bgm.tv/subject/" + id
-		}
+func (r *run) source(record string) wiki.Source { return newSource(r.set, record) }
+
+// newSource is the source entry of a record of set, with the address of the record's page
+// where the data set has one.
+func newSource(set *dataset.Set, record string) wiki.Source {
+	s := wiki.Source{Key: wiki.SourceKey(set.Source, record), Dataset: datasetLabel(set.Source), Record: record,
+		Version: set.Version, Licence: dataset.Licence(set.Source)}
+	site := map[string]string{dataset.MADB: dataset.SiteMADB, dataset.AniDB: dataset.SiteAniDB, dataset.Bangumi: dataset.SiteBangumi}[set.Source]
+	id, _ := strings.CutPrefix(record, "bangumi:")
+	if site, ok := wiki.SiteNamed(site); ok && site.Valid(id) {
+		s.URL = site.URL(id)
 	}
 	return s
 }

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"slices"
 	"strings"
-	"time"
 	"unicode"
 
 	"kioku/internal/dataset"
@@ -24,12 +23,17 @@ type state struct {
 	// ext maps a site and an id on it to the entity that carries it; ids maps back.
 	ext map[string]map[string]int64
 	ids map[int64]map[string]string
-	// titles maps the key of a work's original title (and name) to the works that have it.
+	// titles maps the keys of a work's original title and name (see titleKeys) to the works
+	// that have them; months maps a start month ("1995-12") to the works that started then.
 	titles     map[string][]workEntry
+	months     map[string][]workEntry
 	people     map[string]int64 // name key → person; -1 when several people share it
 	companies  map[string]int64
 	franchises map[string]int64 // data set id of a franchise → entity
 	agents     map[string]*dataset.Agent
+	// orgs holds the name keys of the data set's organisations, to tell a studio credited
+	// without a matched agent from a person.
+	orgs map[string]bool
 	// own maps a page to the record of this data set it holds: two records of one data set
 	// are two works in the data set's eyes, so a record never joins a page another record of
 	// its data set made or joined, even when they share an id.
@@ -43,12 +47,31 @@ type workEntry struct {
 	id     int64
 	medium wiki.Medium
 	start  string
+	end    string
+	lang   string // the original language
+	day    int // dayNumber(start)
+	titles titleSet
+}
+
+// index puts a work into the title and month indexes, replacing what they held of it.
+func (st *state) index(e workEntry) {
+	drop := func(list []workEntry) []workEntry {
+		return slices.DeleteFunc(slices.Clone(list), func(x workEntry) bool { return x.id == e.id })
+	}
+	e.day = dayNumber(e.start)
+	for _, k := range e.titles.keys {
+		set(st, st.titles, k, append(drop(st.titles[k]), e))
+	}
+	if len(e.start) >= 7 {
+		m := e.start[:7]
+		set(st, st.months, m, append(drop(st.months[m]), e))
+	}
 }
 
 func loadState(ctx context.Context, s *store.Store, set *dataset.Set) (*state, error) {
 	st := &state{set: set, ext: map[string]map[string]int64{}, ids: map[int64]map[string]string{},
-		titles: map[string][]workEntry{}, people: map[string]int64{}, companies: map[string]int64{},
-		franchises: map[string]int64{}, agents: map[string]*dataset.Agent{}, own: map[int64]string{}}
+		titles: map[string][]workEntry{}, months: map[string][]workEntry{}, people: map[string]int64{}, companies: map[string]int64{},
+		franchises: map[string]int64{}, agents: map[string]*dataset.Agent{}, own: map[int64]string{}, orgs: map[string]bool{}}
 	var err error
 	if st.records, err = s.ImportRecords(ctx, set.Source); err != nil {
 		return nil, err
@@ -69,16 +92,18 @@ func loadState(ctx context.Context, s *store.Store, set *dataset.Set) (*state, e
 			st.ids[entity][site.Name] = id
 		}
 	}
-	works, err := s.WorkIndex(ctx)
+	err = s.HeadDocumentsOfKind(ctx, wiki.KindWork, func(h store.HeadDocument) error {
+		doc, err := wiki.Decode(wiki.KindWork, h.Document)
+		if err != nil {
+			return fmt.Errorf("importer: work %d: %w", h.Entity.ID, err)
+		}
+		st.saved(h.Entity.ID, doc)
+		return nil
+	})
 	if err != nil {
 		return nil, err
 	}
-	for _, w := range works {
-		e := workEntry{id: w.ID, medium: w.Medium, start: w.StartDate}
-		for _, k := range uniqueKeys(w.OriginalTitle, w.Name) {
-			st.titles[k] = append(st.titles[k], e)
-		}
-	}
+	st.keep()
 	for kind, index := range map[wiki.Kind]map[string]int64{wiki.KindPerson: st.people, wiki.KindCompany: st.companies} {
 		names, err := s.NamesOfKind(ctx, kind)
 		if err != nil {
@@ -94,19 +119,13 @@ func loadState(ctx context.Context, s *store.Store, set *dataset.Set) (*state, e
 		}
 	}
 	for i := range set.Agents {
-		st.agents[set.Agents[i].ID] = &set.Agents[i]
-	}
-	return st, nil
-}
-
-func uniqueKeys(names ...string) []string {
-	var out []string
-	for _, n := range names {
-		if k := search.Key(n); k != "" && (len(out) == 0 || out[0] != k) {
-			out = append(out, k)
+		a := &set.Agents[i]
+		st.agents[a.ID] = a
+		if a.Organisation {
+			st.orgs[search.Key(a.Name)] = true
 		}
 	}
-	return out
+	return st, nil
 }
 
 // set changes a map entry, remembering how to undo it.
@@ -204,32 +223,7 @@ func (st *state) match(w *dataset.Work) (int64, string, string) {
 	default:
 		return 0, "ambiguous", "its ids are on different pages: " + strings.Join(via, ", ")
 	}
-	if w.Start == "" {
-		return 0, "new", "no id known here, no start date to match a title with"
-	}
-	var cands []workEntry
-	for _, k := range uniqueKeys(w.Title) {
-		for _, e := range st.titles[k] {
-			if !compatibleMedia(e.medium, w.Medium) || !closeDates(e.start, w.Start) || st.own[e.id] != "" {
-				continue
-			}
-			if st.idsDisagree(e.id, w.ExternalIDs) || slices.ContainsFunc(cands, func(x workEntry) bool { return x.id == e.id }) {
-				continue
-			}
-			cands = append(cands, e)
-		}
-	}
-	switch len(cands) {
-	case 0:
-		return 0, "new", ""
-	case 1:
-		return cands[0].id, "title", fmt.Sprintf("title, type and start date %s → #%d (start %s)", w.Start, cands[0].id, cands[0].start)
-	}
-	var ids []string
-	for _, c := range cands {
-		ids = append(ids, fmt.Sprintf("#%d", c.id))
-	}
-	return 0, "ambiguous", "title, type and date fit several pages: " + strings.Join(ids, ", ")
+	return st.matchTitle(w)
 }
 
 // idsDisagree reports whether the page already has an id on a site where the record has
@@ -243,41 +237,13 @@ func (st *state) idsDisagree(entity int64, ids []dataset.ExternalID) bool {
 	return false
 }
 
-// compatibleMedia reports whether two types can be one work's: data sets disagree on whether
-// a one-off broadcast is a TV work or a special, and a direct-to-video work an OVA or a special.
-func compatibleMedia(a, b wiki.Medium) bool {
-	if a == b {
-		return true
-	}
-	pair := func(x, y wiki.Medium) bool { return (a == x && b == y) || (a == y && b == x) }
-	return pair(wiki.MediumTV, wiki.MediumSpecial) || pair(wiki.MediumOVA, wiki.MediumSpecial)
-}
-
-// closeDates reports whether two start dates can be one work's: equal on the parts both give,
-// or full dates at most a week apart (data sets count a premiere, a preview or the first
-// broadcast in another time zone).
-func closeDates(a, b string) bool {
-	if a == "" || b == "" {
-		return false
-	}
-	if len(a) == 10 && len(b) == 10 {
-		return daysApart(a, b) <= 7
-	}
-	n := min(len(a), len(b))
-	return a[:n] == b[:n]
-}
-
 // saved brings the index up to date with a document saved for entity id.
 func (st *state) saved(id int64, doc wiki.Document) {
 	var ids []wiki.ExternalID
 	switch d := doc.(type) {
 	case *wiki.Work:
 		ids = d.ExternalIDs
-		e := workEntry{id: id, medium: d.Medium, start: d.StartDate}
-		for _, k := range uniqueKeys(d.OriginalTitle, d.Name) {
-			list := slices.DeleteFunc(slices.Clone(st.titles[k]), func(x workEntry) bool { return x.id == id })
-			set(st, st.titles, k, append(list, e))
-		}
+		st.index(workEntry{id: id, medium: d.Medium, start: d.StartDate, end: d.EndDate, lang: d.OriginalLanguage, titles: newTitleSet(matchTitles(d)...)})
 	case *wiki.Topic:
 		ids = d.ExternalIDs
 		for _, x := range ids {
@@ -289,8 +255,21 @@ func (st *state) saved(id int64, doc wiki.Document) {
 	st.claim(id, ids)
 }
 
+// organisation reports whether a name in a credit is a company's: its agent is an organisation,
+// or, without an agent, an organisation or a company page has the name.
+func (st *state) organisation(name, agent string) bool {
+	if a := st.agents[agent]; a != nil {
+		return a.Organisation
+	}
+	key := search.Key(name)
+	return st.orgs[key] || (st.companies[key] != 0 && st.people[key] == 0)
+}
+
 // person finds or creates, in the changeset, the page of a person named in a credit.
 func (st *state) person(ctx context.Context, c *edit.Changes, name, agent, record string) (wiki.Ref, error) {
+	if a := st.agents[agent]; a != nil && a.Organisation {
+		agent = ""
+	}
 	if id := st.extID(dataset.SiteMADB, agent); agent != "" && id != 0 {
 		return wiki.Ref(id), nil
 	}
@@ -332,6 +311,9 @@ func (st *state) person(ctx context.Context, c *edit.Changes, name, agent, recor
 
 // company finds or creates, in the changeset, the page of a company named in a record.
 func (st *state) company(ctx context.Context, c *edit.Changes, name, agent, record string) (wiki.Ref, error) {
+	if a := st.agents[agent]; a != nil && !a.Organisation {
+		agent = ""
+	}
 	if id := st.extID(dataset.SiteMADB, agent); agent != "" && id != 0 {
 		return wiki.Ref(id), nil
 	}
@@ -368,9 +350,7 @@ func (st *state) company(ctx context.Context, c *edit.Changes, name, agent, reco
 	return wiki.Ref(id), nil
 }
 
-func (st *state) sourceOf(record string) wiki.Source {
-	return wiki.Source{Key: wiki.SourceKey(st.set.Source, record), Dataset: datasetLabel(st.set.Source), Record: record, Version: st.set.Version}
-}
+func (st *state) sourceOf(record string) wiki.Source { return newSource(st.set, record) }
 
 func toWikiIDs(ids []dataset.ExternalID, kind wiki.Kind) []wiki.ExternalID {
 	var out []wiki.ExternalID
@@ -398,18 +378,4 @@ func latin(s string) bool {
 		}
 	}
 	return true
-}
-
-// daysApart is the number of days between two full dates.
-func daysApart(a, b string) int {
-	ta, err1 := time.Parse(time.DateOnly, a)
-	tb, err2 := time.Parse(time.DateOnly, b)
-	if err1 != nil || err2 != nil {
-		return 1 << 30
-	}
-	d := ta.Sub(tb)
-	if d < 0 {
-		d = -d
-	}
-	return int(d / (24 * time.Hour))
 }

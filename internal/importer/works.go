@@ -140,7 +140,7 @@ func (r *run) workDoc(ctx context.Context, c *edit.Changes, w *dataset.Work, ent
 // credits turns staff credits into the work's credits, and credits of organisations into
 // company credits.
 func (r *run) credits(ctx context.Context, c *edit.Changes, w *dataset.Work, doc *wiki.Work, src string) error {
-	at := map[string]int{} // person and role → index in doc.Credits, to join notes
+	at := map[string]int{} // person and role, and credit key → index in doc.Credits
 	for _, cr := range w.Credits {
 		name := strings.TrimSpace(cr.Name)
 		if name == "" {
@@ -153,7 +153,7 @@ func (r *run) credits(ctx context.Context, c *edit.Changes, w *dataset.Work, doc
 		if role == "" {
 			role = "Staff"
 		}
-		if a := r.st.agents[cr.Agent]; a != nil && a.Organisation {
+		if r.st.organisation(name, cr.Agent) {
 			if err := r.companyCredit(ctx, c, doc, dataset.CompanyCredit{Name: name, Agent: cr.Agent, Role: "Producer", RoleText: cr.RoleText}, w.ID, src); err != nil {
 				return err
 			}
@@ -163,19 +163,25 @@ func (r *run) credits(ctx context.Context, c *edit.Changes, w *dataset.Work, doc
 		if err != nil {
 			return err
 		}
+		// One person in one role is one credit, and so is one name with one role text (a name
+		// that two spellings of one person share): their notes are joined.
+		key := itemKey(src, "credit", name, cr.RoleText)
 		k := fmt.Sprint(person, "|", strings.ToLower(role))
+		if _, ok := at[key]; ok {
+			k = key
+		}
 		if i, ok := at[k]; ok {
 			if cr.Note != "" && !strings.Contains(doc.Credits[i].Note, cr.Note) {
 				doc.Credits[i].Note = clip(strings.TrimPrefix(doc.Credits[i].Note+"; "+cr.Note, "; "), 1000)
 			}
 			continue
 		}
-		at[k] = len(doc.Credits)
+		at[k], at[key] = len(doc.Credits), len(doc.Credits)
 		roleText := ""
 		if cr.RoleText != role {
 			roleText = clip(cr.RoleText, 200)
 		}
-		doc.Credits = append(doc.Credits, wiki.Credit{Key: itemKey(src, "credit", name, cr.RoleText), Person: person,
+		doc.Credits = append(doc.Credits, wiki.Credit{Key: key, Person: person,
 			Role: clip(role, 100), RoleText: roleText, Note: clip(cr.Note, 1000), Source: src})
 	}
 	for _, cc := range w.Companies {
@@ -227,6 +233,12 @@ func (r *run) cast(ctx context.Context, c *edit.Changes, w *dataset.Work, doc *w
 		if name == "" {
 			// A voice actor without a named character is credited as cast.
 			for _, a := range m.Actors {
+				if r.st.organisation(a.Name, a.Agent) {
+					if err := r.companyCredit(ctx, c, doc, dataset.CompanyCredit{Name: a.Name, Agent: a.Agent, Role: "Voice cast", RoleText: "出演"}, w.ID, src); err != nil {
+						return err
+					}
+					continue
+				}
 				person, err := r.st.person(ctx, c, clip(a.Name, 300), a.Agent, w.ID)
 				if err != nil {
 					return err
@@ -267,6 +279,9 @@ func (r *run) cast(ctx context.Context, c *edit.Changes, w *dataset.Work, doc *w
 
 func (r *run) voices(ctx context.Context, c *edit.Changes, w *dataset.Work, m *wiki.CastMember, actors []dataset.CastActor) error {
 	for _, a := range actors {
+		if r.st.organisation(a.Name, a.Agent) {
+			continue // a troupe named beside a character is not its voice
+		}
 		person, err := r.st.person(ctx, c, clip(a.Name, 300), a.Agent, w.ID)
 		if err != nil {
 			return err

@@ -213,12 +213,13 @@ type WorkIndexEntry struct {
 	Name          string
 	Medium        wiki.Medium
 	StartDate     string
+	EndDate       string
 	OriginalTitle string
 }
 
 // WorkIndex lists every work with an accepted revision, for matching imported records.
 func (c *conn) WorkIndex(ctx context.Context) ([]WorkIndexEntry, error) {
-	rows, err := c.query(ctx, `SELECT e.id, e.name, w.medium, w.start_date, w.original_title
+	rows, err := c.query(ctx, `SELECT e.id, e.name, w.medium, w.start_date, w.end_date, w.original_title
 		FROM works w JOIN entities e ON e.id = w.entity_id WHERE e.head > 0 ORDER BY e.id`)
 	if err != nil {
 		return nil, fmt.Errorf("store: work index: %w", err)
@@ -227,7 +228,7 @@ func (c *conn) WorkIndex(ctx context.Context) ([]WorkIndexEntry, error) {
 	var out []WorkIndexEntry
 	for rows.Next() {
 		var w WorkIndexEntry
-		if err := rows.Scan(&w.ID, &w.Name, &w.Medium, &w.StartDate, &w.OriginalTitle); err != nil {
+		if err := rows.Scan(&w.ID, &w.Name, &w.Medium, &w.StartDate, &w.EndDate, &w.OriginalTitle); err != nil {
 			return nil, err
 		}
 		out = append(out, w)

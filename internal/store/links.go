@@ -85,8 +85,19 @@ type HeadDocument struct {
 // HeadDocuments calls fn for every entity's current document, in id order, for rebuilding
 // projections.
 func (c *conn) HeadDocuments(ctx context.Context, fn func(HeadDocument) error) error {
+	return c.headDocuments(ctx, "", fn)
+}
+
+// HeadDocumentsOfKind calls fn for the current document of every entity of a kind, in id
+// order.
+func (c *conn) HeadDocumentsOfKind(ctx context.Context, kind wiki.Kind, fn func(HeadDocument) error) error {
+	return c.headDocuments(ctx, kind, fn)
+}
+
+func (c *conn) headDocuments(ctx context.Context, kind wiki.Kind, fn func(HeadDocument) error) error {
 	rows, err := c.query(ctx, `SELECT e.id, e.kind, e.head, e.name, e.segment, e.updated_at, r.document
-		FROM entities e JOIN revisions r ON r.entity_id = e.id AND r.number = e.head ORDER BY e.id`)
+		FROM entities e JOIN revisions r ON r.entity_id = e.id AND r.number = e.head
+		WHERE ? = '' OR e.kind = ? ORDER BY e.id`, string(kind), string(kind))
 	if err != nil {
 		return fmt.Errorf("store: head documents: %w", err)
 	}

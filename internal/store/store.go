@@ -202,9 +202,12 @@ func (c *conn) queryRow(ctx context.Context, query string, args ...any) *sql.Row
 }
 
 // stmt returns the transaction's prepared statement for query, preparing it the first time;
-// nil outside a transaction, or for statements that are not worth keeping.
+// nil outside a transaction, on PostgreSQL (where pgx keeps prepared statements itself, and a
+// failed prepare would abort the transaction), and for scripts of several statements or
+// statements not worth keeping.
 func (c *conn) stmt(ctx context.Context, query string) *sql.Stmt {
-	if c.stmts == nil || len(c.stmts) >= 200 || strings.HasPrefix(query, "SAVEPOINT") || strings.HasPrefix(query, "ROLLBACK") || strings.HasPrefix(query, "RELEASE") {
+	if c.stmts == nil || c.engine != SQLite || len(c.stmts) >= 200 || strings.Contains(query, ";") ||
+		strings.HasPrefix(query, "SAVEPOINT") || strings.HasPrefix(query, "ROLLBACK") || strings.HasPrefix(query, "RELEASE") {
 		return c.stmts[query]
 	}
 	if st, ok := c.stmts[query]; ok {

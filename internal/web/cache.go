@@ -16,6 +16,7 @@ type pageCache struct {
 	generation atomic.Uint64
 	mu         sync.RWMutex
 	pages      map[string]cachedPage
+	bytes      int
 }
 
 type cachedPage struct {
@@ -24,8 +25,13 @@ type cachedPage struct {
 	body       []byte
 }
 
-// maxCachedPages bounds the cache's memory; past it the cache starts afresh.
-const maxCachedPages = 20_000
+// maxCachedPages and maxCachedBytes bound the cache's memory; past either, the cache starts
+// afresh. With a whole data set imported, a crawler would otherwise keep every page of the
+// wiki in memory.
+const (
+	maxCachedPages = 20_000
+	maxCachedBytes = 32 << 20
+)
 
 func newPageCache() *pageCache { return &pageCache{pages: make(map[string]cachedPage)} }
 
@@ -44,10 +50,14 @@ func (c *pageCache) put(key string, gen uint64, body []byte) cachedPage {
 	sum := sha256.Sum256(body)
 	p := cachedPage{generation: gen, etag: `"` + hex.EncodeToString(sum[:12]) + `"`, body: body}
 	c.mu.Lock()
-	if len(c.pages) >= maxCachedPages {
-		c.pages = make(map[string]cachedPage)
+	if len(c.pages) >= maxCachedPages || c.bytes+len(body) > maxCachedBytes {
+		c.pages, c.bytes = make(map[string]cachedPage), 0
+	}
+	if old, ok := c.pages[key]; ok {
+		c.bytes -= len(old.body)
 	}
 	c.pages[key] = p
+	c.bytes += len(body)
 	c.mu.Unlock()
 	return p
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"html/template"
 	"net/http"
+	"strconv"
 
 	"kioku/internal/auth"
 	"kioku/internal/store"
@@ -47,7 +48,18 @@ func (a *App) head(ctx context.Context, e store.Entity) (wiki.Document, error) {
 func (a *App) Show(segment string) Handler {
 	return func(w http.ResponseWriter, r *http.Request) error {
 		anonymous := sessionFrom(r.Context()) == nil
+		page := 1
+		if raw := r.URL.Query().Get("page"); raw != "" {
+			n, err := strconv.Atoi(raw)
+			if err != nil || n < 1 || n > 100_000 {
+				return badRequest("page must be a whole number from 1")
+			}
+			page = n
+		}
 		key := r.URL.Path
+		if page > 1 {
+			key += "?page=" + strconv.Itoa(page)
+		}
 		if anonymous {
 			if p, ok := a.cache.get(key); ok {
 				return p.serve(w, r)
@@ -62,7 +74,7 @@ func (a *App) Show(segment string) Handler {
 		if err != nil {
 			return err
 		}
-		name, data, err := a.view(r.Context(), e, doc, sessionFrom(r.Context()))
+		name, data, err := a.view(r.Context(), e, doc, sessionFrom(r.Context()), page)
 		if err != nil {
 			return err
 		}
@@ -93,10 +105,12 @@ type entityView struct {
 	CanLock     bool
 	Watching    bool
 	CSRF        string
+	// Page is the page of a long list (a person's credits) the reader asked for; 1 by default.
+	Page int
 }
 
-func (a *App) view(ctx context.Context, e store.Entity, doc wiki.Document, viewer *store.Session) (string, any, error) {
-	base := entityView{Entity: e}
+func (a *App) view(ctx context.Context, e store.Entity, doc wiki.Document, viewer *store.Session, page int) (string, any, error) {
+	base := entityView{Entity: e, Page: page}
 	var err error
 	if base.TopEditors, err = a.store.TopEditors(ctx, e.ID, 5); err != nil {
 		return "", nil, err

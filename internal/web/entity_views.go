@@ -7,34 +7,65 @@ import (
 	"kioku/internal/wiki"
 )
 
-// personPage shows a person with every credit across works, grouped by role, and voice roles.
+// personPage shows a person with every credit across works, newest work first, a page at a
+// time, and voice roles.
 type personPage struct {
 	entityView
 	Person     *wiki.Person
-	Roles      []roleGroup
+	Credits    creditPage
 	VoiceRoles []store.VoiceRole
+	Sources    []sourceView
+	IDs        []wiki.ExternalID
 }
 
-type roleGroup struct {
-	Role    string
-	Credits []store.Backlink
+// creditPage is one page of the works an entity is credited on.
+type creditPage struct {
+	Rows  []store.WorkCredit
+	Total int
+	Page  int
+	Pages int
+	Path  string
+}
+
+// creditsPerPage is how many credits a person or company page lists at once.
+const creditsPerPage = 100
+
+func (a *App) creditPage(ctx context.Context, base entityView, rels ...wiki.Rel) (creditPage, error) {
+	p := creditPage{Page: max(base.Page, 1), Path: base.Entity.Path()}
+	rows, total, err := a.store.CreditsOn(ctx, base.Entity.ID, rels, creditsPerPage, (p.Page-1)*creditsPerPage)
+	if err != nil {
+		return p, err
+	}
+	p.Rows, p.Total = rows, total
+	p.Pages = max(1, (total+creditsPerPage-1)/creditsPerPage)
+	if p.Page > p.Pages {
+		return p, store.ErrNotFound
+	}
+	return p, nil
+}
+
+// Prev and Next are the neighbouring page numbers, 0 when there is none.
+func (p creditPage) Prev() int {
+	if p.Page > 1 {
+		return p.Page - 1
+	}
+	return 0
+}
+
+// Next is the next page's number, 0 on the last page.
+func (p creditPage) Next() int {
+	if p.Page < p.Pages {
+		return p.Page + 1
+	}
+	return 0
 }
 
 func (a *App) personView(ctx context.Context, base entityView, d *wiki.Person) (*personPage, error) {
-	credits, err := a.store.LinksTo(ctx, base.Entity.ID, wiki.RelCredit)
-	if err != nil {
+	p := &personPage{entityView: base, Person: d, IDs: d.ExternalIDs}
+	p.Sources = sourceList(d, fieldLabels(d))
+	var err error
+	if p.Credits, err = a.creditPage(ctx, base, wiki.RelCredit); err != nil {
 		return nil, err
-	}
-	p := &personPage{entityView: base, Person: d}
-	index := map[string]int{}
-	for _, c := range credits {
-		i, ok := index[c.Role]
-		if !ok {
-			i = len(p.Roles)
-			index[c.Role] = i
-			p.Roles = append(p.Roles, roleGroup{Role: c.Role})
-		}
-		p.Roles[i].Credits = append(p.Roles[i].Credits, c)
 	}
 	p.VoiceRoles, err = a.store.VoiceRoles(ctx, base.Entity.ID, true)
 	return p, err
@@ -73,17 +104,27 @@ func (a *App) episodeView(ctx context.Context, base entityView, d *wiki.Episode)
 	return &episodePage{entityView: base, Episode: d, Work: w}, nil
 }
 
-// topicPage shows a company, franchise, genre, theme or concept with the works that point to it.
+// topicPage shows a company, franchise, genre, theme or concept with the works that point to it,
+// newest first, a page at a time.
 type topicPage struct {
 	entityView
-	Doc   wiki.Document
-	Works []store.Backlink
+	Doc     wiki.Document
+	Works   creditPage
+	Sources []sourceView
+	IDs     []wiki.ExternalID
 }
 
 func (a *App) topicView(ctx context.Context, base entityView, d wiki.Document, rel wiki.Rel) (*topicPage, error) {
-	works, err := a.store.LinksTo(ctx, base.Entity.ID, rel)
+	works, err := a.creditPage(ctx, base, rel)
 	if err != nil {
 		return nil, err
 	}
-	return &topicPage{entityView: base, Doc: d, Works: works}, nil
+	p := &topicPage{entityView: base, Doc: d, Works: works, Sources: sourceList(d, fieldLabels(d))}
+	switch d := d.(type) {
+	case *wiki.Company:
+		p.IDs = d.ExternalIDs
+	case *wiki.Topic:
+		p.IDs = d.ExternalIDs
+	}
+	return p, nil
 }

@@ -11,22 +11,36 @@ import (
 )
 
 type homePage struct {
-	Works  []store.Entity
-	People []store.Entity
-	Kinds  []wiki.Kind
+	Imported []store.WorkRow
+	Edited   []store.WorkRow
+	People   []store.Entity
+	Kinds    []wiki.Kind
+	Counts   map[wiki.Kind]int
+	Years    []store.YearCount
 }
 
-// Home lists recently changed works and people.
+// Home shows the wiki's size, the works lately imported and lately edited by people, and the
+// years to browse.
 func (a *App) Home(w http.ResponseWriter, r *http.Request) error {
-	works, err := a.store.RecentEntities(r.Context(), wiki.KindWork, 20)
-	if err != nil {
+	ctx := r.Context()
+	p := homePage{Kinds: creatable}
+	var err error
+	if p.Imported, err = a.store.RecentWorks(ctx, true, 12); err != nil {
 		return err
 	}
-	people, err := a.store.RecentEntities(r.Context(), wiki.KindPerson, 20)
-	if err != nil {
+	if p.Edited, err = a.store.RecentWorks(ctx, false, 12); err != nil {
 		return err
 	}
-	return a.render(w, r, http.StatusOK, "home", "Kioku", homePage{Works: works, People: people, Kinds: creatable})
+	if p.People, err = a.store.RecentEntities(ctx, wiki.KindPerson, 12); err != nil {
+		return err
+	}
+	if p.Counts, err = a.store.KindCounts(ctx); err != nil {
+		return err
+	}
+	if p.Years, err = a.store.WorkYears(ctx); err != nil {
+		return err
+	}
+	return a.render(w, r, http.StatusOK, "home", "Kioku", p)
 }
 
 type searchPage struct {

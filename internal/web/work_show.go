@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"reflect"
 	"sort"
 
 	"kioku/internal/store"
@@ -22,12 +23,49 @@ type workPage struct {
 	Associations []store.Entity
 	Relations    []relationView
 	Episodes     []episodeRow
+	Sources      []sourceView
+	Titles       []titleView
+	ExternalIDs  []idView
+}
+
+// FieldSources lists the sources that gave one of the work's plain fields, by its JSON name.
+func (p *workPage) FieldSources(field string) []sourceView { return sourcesOfField(p.Sources, field) }
+
+// SourceOf finds the numbered source with a key, for list items that name theirs.
+func (p *workPage) SourceOf(key string) *sourceView { return sourceByKey(p.Sources, key) }
+
+// Year is the year the work started, or "".
+func (p *workPage) Year() string {
+	if len(p.Work.StartDate) >= 4 {
+		return p.Work.StartDate[:4]
+	}
+	return ""
+}
+
+// OriginalLanguage is the language to mark the original title with.
+func (p *workPage) OriginalLanguage() string {
+	if p.Work.OriginalLanguage != "" {
+		return p.Work.OriginalLanguage
+	}
+	return "ja"
+}
+
+type titleView struct {
+	wiki.Title
+	Source *sourceView
+}
+
+type idView struct {
+	wiki.ExternalID
+	Source *sourceView
 }
 
 type castView struct {
 	Character store.Entity
 	Role      string
+	Note      string
 	Voices    []voiceView
+	Source    *sourceView
 }
 
 type voiceView struct {
@@ -36,9 +74,11 @@ type voiceView struct {
 }
 
 type creditView struct {
-	Person store.Entity // the person or company credited
-	Role   string
-	Note   string
+	Person   store.Entity // the person or company credited
+	Role     string
+	RoleText string // the role as the source wrote it
+	Note     string
+	Source   *sourceView
 }
 
 type relationView struct {
@@ -57,18 +97,31 @@ func (a *App) workView(ctx context.Context, base entityView, w *wiki.Work) (*wor
 		return nil, err
 	}
 	p := &workPage{entityView: base, Work: w}
+	p.Sources = sourceList(w, fieldLabels(w))
+	for _, t := range w.Titles {
+		p.Titles = append(p.Titles, titleView{Title: t, Source: sourceByKey(p.Sources, t.Source)})
+	}
+	for _, site := range wiki.Sites {
+		for _, x := range w.ExternalIDs {
+			if x.Site == site.Name {
+				p.ExternalIDs = append(p.ExternalIDs, idView{ExternalID: x, Source: sourceByKey(p.Sources, x.Source)})
+			}
+		}
+	}
 	for _, c := range w.Cast {
-		cv := castView{Character: byID[int64(c.Character)], Role: c.Role}
+		cv := castView{Character: byID[int64(c.Character)], Role: c.Role, Note: c.Note, Source: sourceByKey(p.Sources, c.Source)}
 		for _, v := range c.Voices {
 			cv.Voices = append(cv.Voices, voiceView{Language: v.Language, Person: byID[int64(v.Person)]})
 		}
 		p.Cast = append(p.Cast, cv)
 	}
 	for _, c := range w.Credits {
-		p.Credits = append(p.Credits, creditView{Person: byID[int64(c.Person)], Role: c.Role, Note: c.Note})
+		p.Credits = append(p.Credits, creditView{Person: byID[int64(c.Person)], Role: c.Role, RoleText: c.RoleText, Note: c.Note,
+			Source: sourceByKey(p.Sources, c.Source)})
 	}
 	for _, c := range w.Companies {
-		p.Companies = append(p.Companies, creditView{Person: byID[int64(c.Company)], Role: c.Role})
+		p.Companies = append(p.Companies, creditView{Person: byID[int64(c.Company)], Role: c.Role, RoleText: c.RoleText,
+			Source: sourceByKey(p.Sources, c.Source)})
 	}
 	for _, r := range w.Relations {
 		p.Relations = append(p.Relations, relationView{Type: r.Type, Work: byID[int64(r.Work)]})
@@ -119,4 +172,14 @@ func (a *App) episodesOf(ctx context.Context, workID int64) ([]episodeRow, error
 	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].Episode.Number < out[j].Episode.Number })
 	return out, nil
+}
+
+// fieldLabels maps a document's JSON field names to the labels readers see.
+func fieldLabels(doc wiki.Document) map[string]string {
+	t := reflect.TypeOf(doc).Elem()
+	out := make(map[string]string, t.NumField())
+	for i := range t.NumField() {
+		out[wiki.JSONName(t.Field(i))] = fieldLabel(t.Field(i))
+	}
+	return out
 }

@@ -100,11 +100,13 @@ func (x ExternalID) Label() string {
 // names) that the source gave; list items name their source in their own Source field.
 type Source struct {
 	// Key names the source within the document: "{dataset}:{record}" for imported records.
-	Key     string   `json:"key"`
-	Dataset string   `json:"dataset"`
-	Record  string   `json:"record,omitempty"`
-	Version string   `json:"version,omitempty"`
-	URL     string   `json:"url,omitempty"`
+	Key     string `json:"key"`
+	Dataset string `json:"dataset"`
+	Record  string `json:"record,omitempty"`
+	Version string `json:"version,omitempty"`
+	URL     string `json:"url,omitempty"`
+	// Licence is how the source asks to be credited ("bangumi-data, CC BY 4.0").
+	Licence string   `json:"licence,omitempty"`
 	Fields  []string `json:"fields,omitempty"`
 }
 
@@ -195,6 +197,7 @@ func (p *problems) sources(sources []Source) {
 		p.limit(at+": record", s.Record, 200)
 		p.limit(at+": version", s.Version, 100)
 		p.limit(at+": address", s.URL, 1000)
+		p.limit(at+": licence", s.Licence, 500)
 	}
 	p.unique("sources", keysOf(sources))
 }
