@@ -190,6 +190,7 @@ func (r *bangumiReader) dates(w *Work, it bangumiItem) {
 	}
 	var begin, end time.Time
 	var ok [2]bool
+	daysOnly := false
 	for i, f := range []struct {
 		name, value string
 		date        *string
@@ -199,7 +200,15 @@ func (r *bangumiReader) dates(w *Work, it bangumiItem) {
 			continue
 		}
 		t, err := parseInstant(f.value)
-		if err == nil {
+		if err == nil && i == 0 {
+			// An end given with a day-only begin follows the same convention: a film's
+			// slot of 16:00 to 18:15 is one day.
+			daysOnly = dateOnly(t, it.Lang)
+		}
+		switch {
+		case err == nil && daysOnly:
+			*f.date = t.UTC().Format(time.DateOnly)
+		case err == nil:
 			*f.date, err = r.zones.date(t, region)
 		}
 		if err != nil {
@@ -218,6 +227,16 @@ func (r *bangumiReader) dates(w *Work, it bangumiItem) {
 	if w.Medium == wiki.MediumFilm {
 		w.EpisodeMinutes = filmMinutes(end.Sub(begin))
 	}
+}
+
+// dateOnly reports whether an instant of a Japanese work is bangumi-data's mark of a day
+// without a time: half the items begin at exactly 16:00:00 UTC, which would be 01:00 the next
+// day in Japan. Against the Media Arts Database, the UTC date of those items is the day the
+// work began far more often (46 of 67 in a sample checked by hand) than the Japanese one, so
+// that is the date taken; any other instant is a time and becomes the date in Japan.
+func dateOnly(t time.Time, lang string) bool {
+	u := t.UTC()
+	return lang == "ja" && u.Hour() == 16 && u.Minute() == 0 && u.Second() == 0 && u.Nanosecond() == 0
 }
 
 // filmMinutes is a film's running time from the length of its slot in bangumi-data, or 0 when
