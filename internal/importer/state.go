@@ -49,7 +49,7 @@ type workEntry struct {
 	start  string
 	end    string
 	lang   string // the original language
-	day    int // dayNumber(start)
+	day    int    // dayNumber(start)
 	titles titleSet
 }
 
