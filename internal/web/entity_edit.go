@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"net/http"
 	"strconv"
 
@@ -127,39 +128,28 @@ func (a *App) Edit(segment string) Handler {
 		if err != nil || base <= 0 {
 			return wiki.Invalid("the form is missing the revision it was made from; reload it and try again")
 		}
-		ctx := r.Context()
+		ctx, summary := r.Context(), r.PostFormValue("edit_summary")
 		anchor := ""
-		_, err = a.edits.Apply(ctx, s.User.ID, r.PostFormValue("edit_summary"), func(c *edit.Changes) error {
-			rev, err := c.Tx().Revision(ctx, e.ID, base)
-			if err != nil {
-				return wiki.Invalid("revision %d of %s does not exist", base, e.Name)
+		if e.Kind == wiki.KindWork {
+			if section == "" {
+				section = "basics"
 			}
-			doc, err := wiki.Decode(e.Kind, rev.Document)
-			if err != nil {
-				return err
+			sec, ok := findSection(section)
+			if !ok {
+				return store.ErrNotFound
 			}
-			if work, isWork := doc.(*wiki.Work); isWork {
-				if section == "" {
-					section = "basics"
-				}
-				sec, ok := findSection(section)
-				if !ok {
-					return store.ErrNotFound
-				}
-				anchor = "#" + sec.Key
-				if err := sec.apply(ctx, c, e.ID, work, r.PostForm); err != nil {
-					return err
-				}
-			} else {
-				if section != "" {
-					return store.ErrNotFound
-				}
-				if err := applyScalars(doc, r.PostForm); err != nil {
-					return err
-				}
+			anchor = "#" + sec.Key
+			_, err = a.edits.UpdateWork(ctx, s.User.ID, summary, e.ID, base, func(ctx context.Context, c *edit.Changes, w *wiki.Work) error {
+				return sec.apply(ctx, c, e.ID, w, r.PostForm)
+			})
+		} else {
+			if section != "" {
+				return store.ErrNotFound
 			}
-			return c.Update(ctx, e.ID, base, doc)
-		})
+			_, err = a.edits.Update(ctx, s.User.ID, summary, e.ID, base, func(_ context.Context, _ *edit.Changes, doc wiki.Document) error {
+				return applyScalars(doc, r.PostForm)
+			})
+		}
 		if err != nil {
 			return err
 		}
@@ -221,11 +211,7 @@ func (a *App) New(w http.ResponseWriter, r *http.Request) error {
 	if err := applyScalars(doc, r.PostForm); err != nil {
 		return err
 	}
-	var id int64
-	res, err := a.edits.Apply(r.Context(), s.User.ID, r.PostFormValue("edit_summary"), func(c *edit.Changes) error {
-		id, err = c.Create(r.Context(), kind, doc)
-		return err
-	})
+	id, res, err := a.edits.Create(r.Context(), s.User.ID, r.PostFormValue("edit_summary"), kind, doc)
 	if err != nil {
 		return err
 	}

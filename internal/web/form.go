@@ -1,16 +1,11 @@
 package web
 
 import (
-	"context"
-	"fmt"
 	"net/url"
 	"reflect"
-	"regexp"
 	"strconv"
 	"strings"
 
-	"kioku/internal/edit"
-	"kioku/internal/store"
 	"kioku/internal/wiki"
 )
 
@@ -114,82 +109,4 @@ func applyScalars(doc wiki.Document, form url.Values) error {
 		}
 	}
 	return nil
-}
-
-// chosenID matches an entity picked from a suggestion list: "Satoshi Kon (#12)".
-var chosenID = regexp.MustCompile(`^(?s)(.*?)\s*\(#(\d+)\)$`)
-
-// pick finds the entity of a kind that a person typed the name of. "Name (#id)" picks that
-// entity; a plain name picks the one entity with that name, or, when none has it and newDoc is
-// given, creates one in the same changeset. forceNew creates a new entity even when the name is
-// taken, for two people of one name. Several entities with the name is an error listing them,
-// so the person can choose.
-func pick(ctx context.Context, c *edit.Changes, kind wiki.Kind, field, input string, forceNew bool, newDoc func(name string) wiki.Document) (wiki.Ref, error) {
-	input = strings.Join(strings.Fields(input), " ")
-	if input == "" {
-		return 0, wiki.Invalid("%s is required", field)
-	}
-	if m := chosenID.FindStringSubmatch(input); m != nil && !forceNew {
-		id, _ := strconv.ParseInt(m[2], 10, 64)
-		found, err := c.Tx().EntitiesByID(ctx, []int64{id})
-		if err != nil {
-			return 0, err
-		}
-		if e, ok := found[id]; ok && e.Kind == kind {
-			return wiki.Ref(id), nil
-		}
-		return 0, wiki.Invalid("%s: there is no %s #%d", field, kind, id)
-	}
-	var list []store.Entity
-	if !forceNew {
-		var err error
-		if list, err = c.Tx().EntitiesByName(ctx, kind, input); err != nil {
-			return 0, err
-		}
-	}
-	switch {
-	case len(list) == 1:
-		return wiki.Ref(list[0].ID), nil
-	case len(list) > 1:
-		choices := make([]string, len(list))
-		for i, e := range list {
-			choices[i] = fmt.Sprintf("%s (#%d)", e.Name, e.ID)
-		}
-		return 0, wiki.Invalid("%s: several pages are named %q; write one of %s, or tick “new” to add another",
-			field, input, strings.Join(choices, ", "))
-	case newDoc == nil:
-		return 0, wiki.Invalid("%s: there is no %s named %q", field, kind, input)
-	}
-	id, err := c.Create(ctx, kind, newDoc(input))
-	return wiki.Ref(id), err
-}
-
-// removed lists the keys a form asks to remove.
-func removed(form url.Values) map[string]bool {
-	out := map[string]bool{}
-	for _, k := range form["remove"] {
-		out[k] = true
-	}
-	return out
-}
-
-// keep drops the items whose keys the form asks to remove.
-func keep[T wiki.Item](items []T, remove map[string]bool) []T {
-	var out []T
-	for _, it := range items {
-		if !remove[it.ItemKey()] {
-			out = append(out, it)
-		}
-	}
-	return out
-}
-
-// blank reports whether all the named form values are empty: an add row left as it was.
-func blank(form url.Values, names ...string) bool {
-	for _, n := range names {
-		if strings.TrimSpace(form.Get(n)) != "" {
-			return false
-		}
-	}
-	return true
 }

@@ -15,7 +15,7 @@ type homePage struct {
 	Edited   []store.WorkRow
 	People   []store.Entity
 	Kinds    []wiki.Kind
-	Counts   map[wiki.Kind]int
+	Counts   map[string]int // entities with a page, by kind
 	Years    []store.YearCount
 }
 
@@ -34,8 +34,13 @@ func (a *App) Home(w http.ResponseWriter, r *http.Request) error {
 	if p.People, err = a.store.RecentEntities(ctx, wiki.KindPerson, 12); err != nil {
 		return err
 	}
-	if p.Counts, err = a.store.KindCounts(ctx); err != nil {
+	counts, err := a.store.KindCounts(ctx)
+	if err != nil {
 		return err
+	}
+	p.Counts = make(map[string]int, len(counts))
+	for k, n := range counts {
+		p.Counts[string(k)] = n
 	}
 	if p.Years, err = a.store.WorkYears(ctx); err != nil {
 		return err

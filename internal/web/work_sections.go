@@ -3,7 +3,6 @@ package web
 import (
 	"context"
 	"net/url"
-	"slices"
 	"strconv"
 	"strings"
 
@@ -11,9 +10,10 @@ import (
 	"kioku/internal/wiki"
 )
 
-// workSection is one part of the work page with its own edit form. apply changes w, a copy of
-// the document the form was made from, as the posted form asks; it may create other entities
-// in the same changeset (a person named in a new credit).
+// workSection is one part of the work page with its own edit form. apply reads the posted form
+// into the typed input of package edit and calls the edit function that changes w, a copy of the
+// document the form was made from; that function may create other entities in the same
+// changeset (a person named in a new credit).
 type workSection struct {
 	Key   string
 	Title string
@@ -50,98 +50,74 @@ func applyBasics(_ context.Context, _ *edit.Changes, _ int64, w *wiki.Work, f ur
 	return applyScalars(w, f)
 }
 
-func newPerson(name string) wiki.Document    { return &wiki.Person{Name: name} }
-func newCharacter(name string) wiki.Document { return &wiki.Character{Name: name} }
-func newCompany(name string) wiki.Document   { return &wiki.Company{Name: name} }
-func newTopic(name string) wiki.Document     { return &wiki.Topic{Name: name} }
+// choice reads a name field and its "new even if the name is taken" checkbox.
+func choice(f url.Values, field string) edit.Choice {
+	return edit.ParseChoice(f.Get(field), f.Get(field+"_new") != "")
+}
 
+// applyCredits removes the ticked credits, saves the roles and notes edited in place
+// ("role.KEY", "note.KEY"), and adds the credit of the add row when it is filled in.
 func applyCredits(ctx context.Context, c *edit.Changes, _ int64, w *wiki.Work, f url.Values) error {
-	w.Credits = keep(w.Credits, removed(f))
-	for i := range w.Credits {
-		k := w.Credits[i].Key
-		if role, ok := f["role."+k]; ok {
-			w.Credits[i].Role = strings.TrimSpace(role[0])
+	w.Credits = edit.RemoveItems(w.Credits, f["remove"])
+	for _, cr := range w.Credits {
+		role, hasRole := f["role."+cr.Key]
+		note, hasNote := f["note."+cr.Key]
+		if !hasRole && !hasNote {
+			continue
 		}
-		if note, ok := f["note."+k]; ok {
-			w.Credits[i].Note = strings.TrimSpace(note[0])
+		newRole, newNote := cr.Role, cr.Note
+		if hasRole {
+			newRole = role[0]
+		}
+		if hasNote {
+			newNote = note[0]
+		}
+		if err := edit.EditCredit(w, cr.Key, newRole, newNote); err != nil {
+			return err
 		}
 	}
 	if blank(f, "person", "role", "note") {
 		return nil
 	}
-	role := strings.TrimSpace(f.Get("role"))
-	if role == "" {
-		return wiki.Invalid("the new credit needs a role, such as Director or Music")
-	}
-	person, err := pick(ctx, c, wiki.KindPerson, "person", f.Get("person"), f.Get("person_new") != "", newPerson)
-	if err != nil {
-		return err
-	}
-	w.Credits = append(w.Credits, wiki.Credit{Key: wiki.NewKey(), Person: person, Role: role, Note: strings.TrimSpace(f.Get("note"))})
-	return nil
+	return edit.AddCredit(ctx, c, w, edit.CreditInput{Person: choice(f, "person"), Role: f.Get("role"), Note: f.Get("note")})
 }
 
+// applyCast removes the ticked characters and adds the one of the add row, with the voice
+// actors of its filled-in rows.
 func applyCast(ctx context.Context, c *edit.Changes, _ int64, w *wiki.Work, f url.Values) error {
-	w.Cast = keep(w.Cast, removed(f))
-	langs, people := f["voice_language"], f["voice_person"]
-	if blank(f, "character") {
-		for _, p := range people {
-			if strings.TrimSpace(p) != "" {
-				return wiki.Invalid("name the character the voice actors play")
-			}
-		}
-		return nil
-	}
-	character, err := pick(ctx, c, wiki.KindCharacter, "character", f.Get("character"), f.Get("character_new") != "", newCharacter)
-	if err != nil {
-		return err
-	}
-	m := wiki.CastMember{Key: wiki.NewKey(), Character: character, Role: strings.TrimSpace(f.Get("cast_role"))}
-	for i, name := range people {
+	w.Cast = edit.RemoveItems(w.Cast, f["remove"])
+	in := edit.CastInput{Character: choice(f, "character"), Role: f.Get("cast_role")}
+	langs := f["voice_language"]
+	for i, name := range f["voice_person"] {
 		if strings.TrimSpace(name) == "" {
 			continue
 		}
-		lang := ""
+		v := edit.VoiceInput{Person: edit.ParseChoice(name, false)}
 		if i < len(langs) {
-			lang = strings.TrimSpace(langs[i])
+			v.Language = langs[i]
 		}
-		if lang == "" {
-			return wiki.Invalid("voice actor %q needs the language of the performance", name)
-		}
-		person, err := pick(ctx, c, wiki.KindPerson, "voice actor", name, false, newPerson)
-		if err != nil {
-			return err
-		}
-		m.Voices = append(m.Voices, wiki.Voice{Language: lang, Person: person})
+		in.Voices = append(in.Voices, v)
 	}
-	w.Cast = append(w.Cast, m)
-	return nil
+	if in.Character.IsZero() && len(in.Voices) == 0 {
+		return nil
+	}
+	return edit.AddCast(ctx, c, w, in)
 }
 
 func applyCompanies(ctx context.Context, c *edit.Changes, _ int64, w *wiki.Work, f url.Values) error {
-	w.Companies = keep(w.Companies, removed(f))
+	w.Companies = edit.RemoveItems(w.Companies, f["remove"])
 	if blank(f, "company", "role") {
 		return nil
 	}
-	role := strings.TrimSpace(f.Get("role"))
-	if role == "" {
-		return wiki.Invalid("the company needs a role, such as Animation studio")
-	}
-	company, err := pick(ctx, c, wiki.KindCompany, "company", f.Get("company"), false, newCompany)
-	if err != nil {
-		return err
-	}
-	w.Companies = append(w.Companies, wiki.CompanyCredit{Key: wiki.NewKey(), Company: company, Role: role})
-	return nil
+	return edit.AddCompany(ctx, c, w, edit.CompanyInput{Company: edit.ParseChoice(f.Get("company"), false), Role: f.Get("role")})
 }
 
 func applyReleases(_ context.Context, _ *edit.Changes, _ int64, w *wiki.Work, f url.Values) error {
-	w.Releases = keep(w.Releases, removed(f))
+	w.Releases = edit.RemoveItems(w.Releases, f["remove"])
 	if blank(f, "region", "language", "title", "date") {
 		return nil
 	}
-	w.Releases = append(w.Releases, wiki.Release{Key: wiki.NewKey(), Region: strings.ToUpper(strings.TrimSpace(f.Get("region"))),
-		Language: strings.TrimSpace(f.Get("language")), Title: strings.TrimSpace(f.Get("title")), Date: strings.TrimSpace(f.Get("date"))})
+	edit.AddRelease(w, edit.ReleaseInput{Region: f.Get("region"), Language: f.Get("language"), Title: f.Get("title"), Date: f.Get("date")})
 	return nil
 }
 
@@ -150,87 +126,56 @@ func applyReleases(_ context.Context, _ *edit.Changes, _ int64, w *wiki.Work, f 
 func refListSection(kind wiki.Kind, list func(*wiki.Work) *[]wiki.Ref, create bool) func(context.Context, *edit.Changes, int64, *wiki.Work, url.Values) error {
 	return func(ctx context.Context, c *edit.Changes, workID int64, w *wiki.Work, f url.Values) error {
 		refs := list(w)
-		*refs = keep(*refs, removed(f))
+		*refs = edit.RemoveItems(*refs, f["remove"])
 		if blank(f, "name") {
 			return nil
 		}
-		newDoc := newTopic
-		if !create {
-			newDoc = nil
-		}
-		ref, err := pick(ctx, c, kind, kind.Label(), f.Get("name"), f.Get("name_new") != "", newDoc)
-		if err != nil {
-			return err
-		}
-		if int64(ref) == workID {
-			return wiki.Invalid("a work cannot point to itself")
-		}
-		for _, r := range *refs {
-			if r == ref {
-				return wiki.Invalid("%s is already listed", strings.TrimSpace(f.Get("name")))
-			}
-		}
-		*refs = append(*refs, ref)
-		return nil
+		return edit.AddRef(ctx, c, workID, refs, kind, choice(f, "name"), create)
 	}
 }
 
 func applyAliases(_ context.Context, _ *edit.Changes, _ int64, w *wiki.Work, f url.Values) error {
-	w.Aliases = nil
-	for _, line := range strings.Split(f.Get("aliases"), "\n") {
-		line = strings.TrimSpace(line)
-		if line != "" && !slices.Contains(w.Aliases, line) {
-			w.Aliases = append(w.Aliases, line)
-		}
-	}
+	edit.SetAliases(w, strings.Split(f.Get("aliases"), "\n"))
 	return nil
 }
 
 func applyFranchise(ctx context.Context, c *edit.Changes, _ int64, w *wiki.Work, f url.Values) error {
+	ch := choice(f, "name")
 	if blank(f, "name") {
-		w.Franchise = 0
-		return nil
+		ch = edit.Choice{}
 	}
-	ref, err := pick(ctx, c, wiki.KindFranchise, "franchise", f.Get("name"), f.Get("name_new") != "", newTopic)
-	w.Franchise = ref
-	return err
+	return edit.SetFranchise(ctx, c, w, ch)
 }
 
 func applyRelations(ctx context.Context, c *edit.Changes, workID int64, w *wiki.Work, f url.Values) error {
-	w.Relations = keep(w.Relations, removed(f))
+	w.Relations = edit.RemoveItems(w.Relations, f["remove"])
 	if blank(f, "work", "type") {
 		return nil
 	}
-	typ := strings.TrimSpace(f.Get("type"))
-	if !slices.Contains(wiki.RelationTypes, typ) {
-		return wiki.Invalid("choose the kind of relation")
-	}
-	ref, err := pick(ctx, c, wiki.KindWork, "work", f.Get("work"), false, nil)
-	if err != nil {
-		return err
-	}
-	if int64(ref) == workID {
-		return wiki.Invalid("a work cannot be related to itself")
-	}
-	w.Relations = append(w.Relations, wiki.Relation{Key: wiki.NewKey(), Type: typ, Work: ref})
-	return nil
+	return edit.AddRelation(ctx, c, workID, w, edit.RelationInput{Type: f.Get("type"), Work: edit.ParseChoice(f.Get("work"), false)})
 }
 
 // applyEpisode adds an episode or anthology segment: a page of its own that belongs to the work.
 func applyEpisode(ctx context.Context, c *edit.Changes, workID int64, _ *wiki.Work, f url.Values) error {
-	if blank(f, "name", "number", "original_name", "romanized", "air_date") {
-		return wiki.Invalid("give the episode or segment a name")
-	}
-	e := &wiki.Episode{Work: wiki.Ref(workID), Segment: f.Get("segment") != "",
-		Name: strings.TrimSpace(f.Get("name")), OriginalName: strings.TrimSpace(f.Get("original_name")),
-		Romanized: strings.TrimSpace(f.Get("romanized")), AirDate: strings.TrimSpace(f.Get("air_date"))}
+	in := edit.EpisodeInput{Segment: f.Get("segment") != "", Name: f.Get("name"), OriginalName: f.Get("original_name"),
+		Romanized: f.Get("romanized"), AirDate: f.Get("air_date")}
 	if raw := strings.TrimSpace(f.Get("number")); raw != "" {
 		n, err := strconv.Atoi(raw)
 		if err != nil {
 			return wiki.Invalid("number must be a whole number, not %q", raw)
 		}
-		e.Number = n
+		in.Number = n
 	}
-	_, err := c.Create(ctx, wiki.KindEpisode, e)
+	_, err := edit.AddEpisode(ctx, c, workID, in)
 	return err
+}
+
+// blank reports whether all the named form values are empty: an add row left as it was.
+func blank(form url.Values, names ...string) bool {
+	for _, n := range names {
+		if strings.TrimSpace(form.Get(n)) != "" {
+			return false
+		}
+	}
+	return true
 }

@@ -55,10 +55,16 @@ type titleView struct {
 	Source *sourceView
 }
 
+// Cites lists the title's source, for its citation mark.
+func (t titleView) Cites() []sourceView { return cites(t.Source) }
+
 type idView struct {
 	wiki.ExternalID
 	Source *sourceView
 }
+
+// Cites lists the id's source, for its citation mark.
+func (x idView) Cites() []sourceView { return cites(x.Source) }
 
 type castView struct {
 	Character store.Entity
@@ -80,6 +86,9 @@ type creditView struct {
 	Note     string
 	Source   *sourceView
 }
+
+// Cites lists the credit's source, for its citation mark.
+func (c creditView) Cites() []sourceView { return cites(c.Source) }
 
 type relationView struct {
 	Type string

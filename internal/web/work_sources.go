@@ -58,3 +58,11 @@ func sourceByKey(list []sourceView, key string) *sourceView {
 	}
 	return nil
 }
+
+// cites lists a list item's source for the page's citation marks: none or one.
+func cites(s *sourceView) []sourceView {
+	if s == nil {
+		return nil
+	}
+	return []sourceView{*s}
+}

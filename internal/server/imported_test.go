@@ -1,0 +1,206 @@
+package server_test
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/url"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/PuerkitoBio/goquery"
+
+	"kioku/internal/dataset"
+	"kioku/internal/importer"
+	"kioku/internal/wiki"
+)
+
+// importSet imports a data set into the site's store as its import account would.
+func (s *site) importSet(t testing.TB, set *dataset.Set) {
+	t.Helper()
+	im := &importer.Importer{Edits: s.Instance.App.Edits()}
+	if _, err := im.Run(context.Background(), set); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// bangumi1995 is bangumi-data's works of October 1995, read from the real file.
+func bangumi1995(t testing.TB) *dataset.Set {
+	t.Helper()
+	set, err := dataset.ReadBangumi(filepath.Join("..", "..", "..", "shared", "data", "bangumi-data", "data.json"))
+	if err != nil {
+		t.Skipf("bangumi-data not here: %v", err)
+	}
+	var works []dataset.Work
+	for _, w := range set.Works {
+		if strings.HasPrefix(w.Start, "1995-10") {
+			works = append(works, w)
+		}
+	}
+	set.Works, set.Read = works, len(works)
+	return set
+}
+
+func TestImportedPages(t *testing.T) {
+	set := bangumi1995(t)
+	forEachEngine(t, func(t *testing.T, s *site) {
+		s.importSet(t, set)
+		// A film from the Media Arts Database, made up around a real id.
+		s.importSet(t, &dataset.Set{Source: dataset.MADB, Version: "1.1", Read: 1, Works: []dataset.Work{{
+			ID: "M2532", Medium: wiki.MediumFilm, Title: "みかん船", TitleKana: "ミカンブネ", Start: "1935", EpisodeMinutes: 9,
+			ExternalIDs: []dataset.ExternalID{{Site: dataset.SiteMADB, ID: "M2532"}},
+		}}})
+		reader := s.anonymous(t)
+
+		// Evangelion's ids, each one a link to the site that gave it, and an address here.
+		eva, err := s.Store.EntityByExternalID(context.Background(), "bangumi", "265")
+		if err != nil {
+			t.Fatal(err)
+		}
+		page := reader.page(eva.Path(), http.StatusOK)
+		links := map[string]string{}
+		page.Find("#external-ids a").Each(func(_ int, a *goquery.Selection) {
+			site, _ := a.Attr("data-site")
+			links[site], _ = a.Attr("href")
+		})
+		want := map[string]string{
+			"anidb":   "https://anidb.net/anime/22",
+			"mal":     "https://myanimelist.net/anime/30",
+			"anilist": "https://anilist.co/anime/30",
+			"bangumi": "https://bgm.tv/subject/265",
+		}
+		for site, href := range want {
+			if links[site] != href {
+				t.Errorf("link to %s: %q, want %q", site, links[site], href)
+			}
+		}
+		if !strings.HasPrefix(links["tmdb"], "https://www.themoviedb.org/tv/") {
+			t.Errorf("link to TMDB: %q", links["tmdb"])
+		}
+		tmdb := strings.TrimPrefix(links["tmdb"], "https://www.themoviedb.org/")
+		film, err := s.Store.EntityByExternalID(context.Background(), "madb", "M2532")
+		if err != nil {
+			t.Fatal(err)
+		}
+		fp := reader.page(film.Path(), http.StatusOK)
+		if href, _ := fp.Find(`#external-ids a[data-site="madb"]`).Attr("href"); href != "https://mediaarts-db.bunka.go.jp/id/M2532" {
+			t.Errorf("link to the Media Arts Database: %q", href)
+		}
+
+		for _, tt := range []struct {
+			path string
+			want string // the page it leads to; "" for 404
+		}{
+			{"/external/anidb/22", eva.Path()},
+			{"/external/mal/30", eva.Path()},
+			{"/external/anilist/30", eva.Path()},
+			{"/external/bangumi/265", eva.Path()},
+			{"/external/tmdb/" + tmdb, ""}, // TMDB ids may name several pages: checked below
+			{"/external/madb/M2532", film.Path()},
+			{"/external/anidb/999999999", ""},
+			{"/external/anidb/twenty-two", ""},
+			{"/external/myspace/22", ""},
+		} {
+			res := reader.get(tt.path)
+			res.Body.Close()
+			loc, _ := url.PathUnescape(res.Header.Get("Location"))
+			switch {
+			case tt.path == "/external/tmdb/"+tmdb:
+				if res.StatusCode != http.StatusSeeOther {
+					t.Errorf("%s: %d, want 303", tt.path, res.StatusCode)
+				}
+			case tt.want == "" && res.StatusCode != http.StatusNotFound:
+				t.Errorf("%s: %d, want 404", tt.path, res.StatusCode)
+			case tt.want != "" && (res.StatusCode != http.StatusSeeOther || loc != tt.want):
+				t.Errorf("%s: %d to %q, want 303 to %q", tt.path, res.StatusCode, loc, tt.want)
+			}
+		}
+
+		// The facts say where they came from.
+		if got := text(page.Find("#sources li.source")); !strings.Contains(got, "bangumi-data") || !strings.Contains(got, "bangumi:265") ||
+			!strings.Contains(got, set.Version) || !strings.Contains(got, "CC BY 4.0") {
+			t.Errorf("sources: %q", got)
+		}
+		cite, _ := page.Find("#dates sup.cite a").Attr("href")
+		if cite == "" || page.Find(cite).Length() != 1 {
+			t.Errorf("the dates cite %q, which is not a source on the page", cite)
+		}
+		if got := text(page.Find("#subtitle")); !strings.Contains(got, "新世紀エヴァンゲリオン") || !strings.Contains(got, "1995") {
+			t.Errorf("subtitle: %q", got)
+		}
+		if lang, _ := page.Find("#subtitle .original-title").Attr("lang"); lang != "ja" {
+			t.Errorf("the original title is marked lang=%q", lang)
+		}
+
+		// The season lists it by type; the type filter and bad addresses behave.
+		season := reader.page("/season/1995/fall", http.StatusOK)
+		if !strings.Contains(text(season.Find(`section[data-medium="tv"]`)), eva.Name) {
+			t.Errorf("fall 1995 does not list %s among TV works", eva.Name)
+		}
+		if strings.Contains(text(reader.page("/season/1995?type=film", http.StatusOK).Find("main")), eva.Name) {
+			t.Errorf("the film list of 1995 shows %s", eva.Name)
+		}
+		reader.page("/season/1995/monsoon", http.StatusNotFound)
+		reader.page("/season/nineteen", http.StatusNotFound)
+		reader.page("/season/1995?type=opera", http.StatusBadRequest)
+
+		home := reader.page("/", http.StatusOK)
+		if got := text(home.Find("#size")); !strings.Contains(got, fmt.Sprintf("%d works", len(set.Works)+1)) {
+			t.Errorf("home: %q, want %d works", got, len(set.Works)+1)
+		}
+		if !strings.Contains(text(home.Find("#imported")), eva.Name) {
+			t.Errorf("home does not list %s among recently imported works", eva.Name)
+		}
+	})
+}
+
+// TestCreditsPaged credits one person on 130 works: the person page lists them newest first,
+// a hundred to a page.
+func TestCreditsPaged(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, s *site) {
+		set := &dataset.Set{Source: dataset.MADB, Version: "test"}
+		for i := range 130 {
+			set.Works = append(set.Works, dataset.Work{ID: fmt.Sprintf("C%d", 900000+i), Medium: wiki.MediumTV,
+				Title: fmt.Sprintf("作品%03d", i), Start: fmt.Sprintf("%d-04-01", 1900+i),
+				Credits: []dataset.Credit{{Name: "試験 太郎", Role: "Director", RoleText: "監督"}}})
+		}
+		set.Read = len(set.Works)
+		s.importSet(t, set)
+		people, err := s.Store.EntitiesByName(context.Background(), wiki.KindPerson, "試験 太郎")
+		if err != nil || len(people) != 1 {
+			t.Fatalf("people named 試験 太郎: %v, %v", people, err)
+		}
+		reader := s.anonymous(t)
+		first := reader.page(people[0].Path(), http.StatusOK)
+		years := texts(first.Find("#credits li.credit .year"))
+		if len(years) != 100 || years[0] != "2029" || years[99] != "1930" {
+			t.Errorf("page 1: %d credits from %v to %v, want 100 from 2029 to 1930", len(years), first1(years), last(years))
+		}
+		next, _ := first.Find(`#credits a[rel="next"]`).Attr("href")
+		second := reader.page(next, http.StatusOK)
+		years = texts(second.Find("#credits li.credit .year"))
+		if len(years) != 30 || years[0] != "1929" || years[29] != "1900" {
+			t.Errorf("page 2: %d credits from %v to %v, want 30 from 1929 to 1900", len(years), first1(years), last(years))
+		}
+		if got := text(second.Find("#credits li.credit .role").First()); got != "Director" {
+			t.Errorf("role %q, want Director", got)
+		}
+		reader.page(people[0].Path()+"?page=3", http.StatusNotFound)
+		reader.page(people[0].Path()+"?page=zero", http.StatusBadRequest)
+	})
+}
+
+func first1(s []string) string {
+	if len(s) == 0 {
+		return ""
+	}
+	return s[0]
+}
+
+func last(s []string) string {
+	if len(s) == 0 {
+		return ""
+	}
+	return s[len(s)-1]
+}
