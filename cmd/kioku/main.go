@@ -45,6 +45,8 @@ Usage:
   kioku user add --name NAME [--admin] [--data DIR] [--database DB]   (password on standard input)
   kioku reindex [--background] [--data DIR] [--database DB]
   kioku copy --from DB --to DB   (moves a whole wiki into a new, empty database)
+  kioku import SOURCE PATH... [--report FILE] [--data DIR] [--database DB]
+              (SOURCE: bangumi-data, madb or anidb-titles)
 
 DB is a postgres:// URL or the path of an SQLite file (default: kioku.db in the data folder).
 `
@@ -59,6 +61,9 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	cmd, args := args[0], args[1:]
 	if cmd == "copy" {
 		return copyStores(ctx, args, stdout, stderr)
+	}
+	if cmd == "import" {
+		return importData(ctx, args, stdout, stderr)
 	}
 	if cmd == "user" {
 		if len(args) == 0 || args[0] != "add" {
@@ -234,7 +239,7 @@ func serve(ctx context.Context, cfg config.Config, st *store.Store, log *slog.Lo
 	in.App.SetTrustProxy(cfg.TrustProxy)
 	handler := in.Handler
 	if cfg.Demo {
-		password, err := demo.Load(ctx, st, handler, auth.DefaultParams)
+		password, err := demo.Load(ctx, edits, auth.DefaultParams)
 		if err != nil {
 			return err
 		}

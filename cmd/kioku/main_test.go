@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"io"
-	"log/slog"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -14,14 +13,13 @@ import (
 
 	"kioku/internal/auth"
 	"kioku/internal/demo"
-	"kioku/internal/server"
+	"kioku/internal/edit"
 	"kioku/internal/store"
 	"kioku/internal/storetest"
-	"kioku/internal/web"
 )
 
-// demoStore returns the path of an SQLite store holding the demo wiki, entered through the
-// site's forms, and a queued job.
+// demoStore returns the path of an SQLite store holding the demo wiki, entered through package
+// edit as the site's forms enter edits, and a queued job.
 func demoStore(t *testing.T) string {
 	t.Helper()
 	ctx := context.Background()
@@ -35,11 +33,7 @@ func demoStore(t *testing.T) string {
 		t.Fatal(err)
 	}
 	cheap := auth.Params{Time: 1, Memory: 1024, Threads: 1}
-	app, err := web.New(st, slog.New(slog.NewTextHandler(io.Discard, nil)), cheap)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := demo.Load(ctx, st, server.Routes(app), cheap); err != nil {
+	if _, err := demo.Load(ctx, &edit.Service{Store: st}, cheap); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := st.EnqueueJob(ctx, "reindex", "", time.Now()); err != nil {

@@ -1,6 +1,6 @@
 // Package demo fills an empty wiki with the Memories page and makes a demo account. Every fact
-// goes in through the site's own edit forms, posted to the site's handler as a signed-in editor
-// would post them, so the demo data is exactly what a person could have entered.
+// goes in through package edit's functions, the ones the site's forms call, so the demo data is
+// exactly what a person could have entered; no HTTP is involved.
 package demo
 
 import (
@@ -9,13 +9,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"net/http"
-	"net/http/httptest"
-	"net/url"
-	"strconv"
-	"strings"
 
 	"kioku/internal/auth"
+	"kioku/internal/edit"
 	"kioku/internal/store"
 	"kioku/internal/wiki"
 )
@@ -67,19 +63,27 @@ func Memories() (*Fixture, error) {
 	return &f, nil
 }
 
-// Account is the demo account's name. It is a trusted editor's, so that edits made with it show
-// at once.
+// Account is the demo account's name: the account a person trying the demo signs in with. It is
+// a trusted editor's, so that edits made with it show at once.
 const Account = "demo"
+
+// Loader is the name of the account that enters the fixture. The fixture is a small data set,
+// so the loader is an importer's account, like the importer's "Import: <data set>": its edits
+// are accepted at once, do not count against any hourly limit, and leave the demo account's
+// whole limit to the person trying the demo; the history says who entered what; and nobody can
+// sign up with the name, which has a colon, nor sign in to it.
+const Loader = "Import: Memories fixture"
 
 const (
 	settingLoaded   = "demo.loaded"
 	settingPassword = "demo.password"
 )
 
-// Load makes the demo account if there is none and, once per store, enters the fixture through
-// the forms served by site. It returns the account's password, to be shown to the person who
-// started the demo.
-func Load(ctx context.Context, s *store.Store, site http.Handler, params auth.Params) (string, error) {
+// Load makes the demo account if there is none and, once per store, enters the fixture as edits
+// saved by edits, in three changesets by the Loader account. It returns the demo account's
+// password, to be shown to the person who started the demo.
+func Load(ctx context.Context, edits *edit.Service, params auth.Params) (string, error) {
+	s := edits.Store
 	password, err := s.Setting(ctx, settingPassword)
 	if errors.Is(err, store.ErrNotFound) {
 		password = auth.NewToken()[:16]
@@ -99,138 +103,88 @@ func Load(ctx context.Context, s *store.Store, site http.Handler, params auth.Pa
 	if err != nil {
 		return "", err
 	}
-	c, err := signIn(site, password)
+	loader, err := loaderAccount(ctx, s, params)
 	if err != nil {
 		return "", err
 	}
-	if err := enter(ctx, s, c, f); err != nil {
+	if err := enter(ctx, edits, loader, f); err != nil {
 		return "", fmt.Errorf("demo: %w", err)
 	}
 	return password, s.SetSetting(ctx, settingLoaded, "1")
 }
 
-// enter posts every fact of the fixture.
-func enter(ctx context.Context, s *store.Store, c *client, f *Fixture) error {
-	w := f.Work
+// loaderAccount finds or makes the Loader account. Its password is a random one nobody is told.
+func loaderAccount(ctx context.Context, s *store.Store, params auth.Params) (int64, error) {
+	u, err := s.UserByName(ctx, Loader)
+	if err == nil {
+		return u.ID, nil
+	} else if !errors.Is(err, store.ErrNotFound) {
+		return 0, err
+	}
+	return s.CreateUser(ctx, Loader, auth.Hash(auth.NewToken(), params), string(auth.RoleImporter))
+}
+
+// enter saves every fact of the fixture in three changesets: the work with its credits, releases
+// and aliases (making a page for each person credited), its segments, and what is known of the
+// people.
+func enter(ctx context.Context, edits *edit.Service, author int64, f *Fixture) error {
+	fw := f.Work
 	medium := wiki.MediumFilm
-	if w.Kind != "film" {
-		medium = wiki.Medium(w.Kind)
+	if fw.Kind != "film" {
+		medium = wiki.Medium(fw.Kind)
 	}
-	loc, err := c.post("/new/work", url.Values{"name": {w.Name}, "medium": {string(medium)}, "deck": {w.Deck},
-		"description": {w.Description}, "rating": {w.Rating}, "runtime_minutes": {strconv.Itoa(w.RuntimeMinutes)},
-		"edit_summary": {"New page for " + w.Name}})
+	var workID int64
+	people := map[string]wiki.Ref{} // by name, as credited
+	_, err := edits.Apply(ctx, author, "New page for "+fw.Name+", with its credits, releases and aliases", func(c *edit.Changes) error {
+		w := &wiki.Work{Name: fw.Name, Medium: medium, Deck: fw.Deck, Description: fw.Description,
+			Rating: fw.Rating, RuntimeMinutes: fw.RuntimeMinutes}
+		for _, cr := range fw.Credits {
+			in := edit.CreditInput{Person: edit.Choice{Name: cr.Person}, Role: cr.Role, Note: cr.Note}
+			if err := edit.AddCredit(ctx, c, w, in); err != nil {
+				return fmt.Errorf("credit of %s: %w", cr.Person, err)
+			}
+			people[cr.Person] = w.Credits[len(w.Credits)-1].Person
+		}
+		for _, r := range fw.Releases {
+			edit.AddRelease(w, edit.ReleaseInput{Region: r.Region, Language: r.Language, Title: r.Name, Date: r.Date})
+		}
+		edit.SetAliases(w, fw.Aliases)
+		var err error
+		workID, err = c.Create(ctx, wiki.KindWork, w)
+		return err
+	})
 	if err != nil {
 		return err
 	}
-	id, _, err := wiki.ParseRef(loc[strings.LastIndex(loc, "/")+1:])
+	_, err = edits.Apply(ctx, author, "Segments of "+fw.Name, func(c *edit.Changes) error {
+		for i, seg := range fw.Segments {
+			in := edit.EpisodeInput{Number: i + 1, Segment: true, Name: seg.Name, OriginalName: seg.OriginalName, Romanized: seg.Romanized}
+			if _, err := edit.AddEpisode(ctx, c, workID, in); err != nil {
+				return fmt.Errorf("segment %s: %w", seg.Name, err)
+			}
+		}
+		return nil
+	})
 	if err != nil {
 		return err
 	}
-	section := func(name string, v url.Values) error {
-		e, err := s.Entity(ctx, id)
-		if err != nil {
-			return err
+	_, err = edits.Apply(ctx, author, "About the people credited on "+fw.Name, func(c *edit.Changes) error {
+		for _, p := range f.People {
+			ref, ok := people[p.Name]
+			if !ok {
+				return fmt.Errorf("person %q has no credit on %s", p.Name, fw.Name)
+			}
+			e, doc, err := c.Current(ctx, int64(ref))
+			if err != nil {
+				return err
+			}
+			person := doc.(*wiki.Person)
+			person.Summary, person.BirthDate, person.BirthPlace = p.Summary, p.BirthDate, p.BirthPlace
+			if err := c.Update(ctx, e.ID, e.Head, person); err != nil {
+				return fmt.Errorf("person %s: %w", p.Name, err)
+			}
 		}
-		v.Set("base", strconv.Itoa(e.Head))
-		_, err = c.post(e.Path()+"/edit/"+name, v)
-		return err
-	}
-	for _, cr := range w.Credits {
-		if err := section("credits", url.Values{"person": {cr.Person}, "role": {cr.Role}, "note": {cr.Note},
-			"edit_summary": {"Credit: " + cr.Person}}); err != nil {
-			return err
-		}
-	}
-	for _, r := range w.Releases {
-		if err := section("releases", url.Values{"region": {r.Region}, "language": {r.Language}, "title": {r.Name},
-			"date": {r.Date}, "edit_summary": {"Release in " + r.Region}}); err != nil {
-			return err
-		}
-	}
-	if err := section("aliases", url.Values{"aliases": {strings.Join(w.Aliases, "\n")}, "edit_summary": {"Aliases"}}); err != nil {
-		return err
-	}
-	for i, seg := range w.Segments {
-		if err := section("episodes", url.Values{"number": {strconv.Itoa(i + 1)}, "name": {seg.Name},
-			"original_name": {seg.OriginalName}, "romanized": {seg.Romanized}, "segment": {"1"},
-			"edit_summary": {"Segment " + seg.Name}}); err != nil {
-			return err
-		}
-	}
-	for _, p := range f.People {
-		list, err := s.EntitiesByName(ctx, wiki.KindPerson, p.Name)
-		if err != nil {
-			return err
-		}
-		if len(list) != 1 {
-			return fmt.Errorf("person %q: %d pages", p.Name, len(list))
-		}
-		_, err = c.post(list[0].Path()+"/edit", url.Values{"base": {strconv.Itoa(list[0].Head)}, "name": {p.Name},
-			"summary": {p.Summary}, "edit_summary": {"About " + p.Name}, "birth_date": {p.BirthDate}, "birth_place": {p.BirthPlace}})
-		if err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-// client posts forms to the site's handler in process, with a session cookie and CSRF token.
-type client struct {
-	site   http.Handler
-	cookie *http.Cookie
-	csrf   string
-}
-
-func signIn(site http.Handler, password string) (*client, error) {
-	c := &client{site: site}
-	rec := c.do("/login", url.Values{"name": {Account}, "password": {password}})
-	if rec.Code != http.StatusSeeOther {
-		return nil, fmt.Errorf("demo: sign-in answered %d", rec.Code)
-	}
-	for _, ck := range rec.Result().Cookies() {
-		if ck.Name == "kioku_session" {
-			c.cookie = ck
-		}
-	}
-	if c.cookie == nil {
-		return nil, errors.New("demo: sign-in set no session cookie")
-	}
-	// The CSRF token is in every form the site serves.
-	req := httptest.NewRequest(http.MethodGet, "/new/work", nil)
-	req.AddCookie(c.cookie)
-	page := httptest.NewRecorder()
-	site.ServeHTTP(page, req)
-	body := page.Body.String()
-	const marker = `name="csrf" value="`
-	i := strings.Index(body, marker)
-	if i < 0 {
-		return nil, errors.New("demo: no CSRF token in the new-work form")
-	}
-	rest := body[i+len(marker):]
-	c.csrf = rest[:strings.IndexByte(rest, '"')]
-	return c, nil
-}
-
-func (c *client) do(path string, v url.Values) *httptest.ResponseRecorder {
-	if c.csrf != "" {
-		v.Set("csrf", c.csrf)
-	}
-	req := httptest.NewRequest(http.MethodPost, path, strings.NewReader(v.Encode()))
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	if c.cookie != nil {
-		req.AddCookie(c.cookie)
-	}
-	rec := httptest.NewRecorder()
-	c.site.ServeHTTP(rec, req)
-	return rec
-}
-
-// post sends a form and returns where the site redirected to; anything but a redirect is an
-// error carrying the page's text.
-func (c *client) post(path string, v url.Values) (string, error) {
-	rec := c.do(path, v)
-	if rec.Code != http.StatusSeeOther {
-		return "", fmt.Errorf("POST %s: %d: %s", path, rec.Code, rec.Body.String())
-	}
-	return rec.Header().Get("Location"), nil
+		return nil
+	})
+	return err
 }

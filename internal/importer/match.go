@@ -185,7 +185,7 @@ type candidate struct {
 
 // matchTitle finds the page of the same work by title, type and start date.
 func (st *state) matchTitle(w *dataset.Work) (int64, string, string) {
-	titles := newTitleSet(append([]string{w.Title}, titleTexts(w)...)...)
+	titles := newTitleSet(append([]string{w.Title, w.TitleKana}, titleTexts(w)...)...)
 	if len(titles.keys) == 0 {
 		return 0, "new", "no title to match"
 	}
@@ -223,7 +223,7 @@ func (st *state) matchTitle(w *dataset.Work) (int64, string, string) {
 			window = 92
 		}
 		switch {
-		case days >= 0 && days <= window && score == 1 && sameType,
+		case days >= 0 && days <= window && score == 1,
 			days >= 0 && days <= 1 && score == 1,
 			days >= 0 && days <= 7 && score >= 0.85 && sameType,
 			days >= 0 && days <= 3 && score >= 0.5 && sameType,
@@ -273,10 +273,12 @@ func (st *state) matchTitle(w *dataset.Work) (int64, string, string) {
 	return best.id, "title", how
 }
 
-// matchTitles lists the titles of a page that records are matched against: its original title,
-// its name, and its titles in Japanese (another data set's, such as AniDB's official title).
+// matchTitles lists the titles of a page that records are matched against: its original title
+// and its kana reading, its name, and its titles in Japanese (another data set's, such as
+// AniDB's official title). A reading meets a title written partly in another script: 湾岸MIDNIGHT
+// read ワンガンミッドナイト is much like 湾岸ミッドナイト.
 func matchTitles(w *wiki.Work) []string {
-	out := []string{w.OriginalTitle, w.Name}
+	out := []string{w.OriginalTitle, w.Name, w.OriginalTitleKana}
 	for _, t := range w.Titles {
 		if t.Language == "ja" || t.Language == "" {
 			out = append(out, t.Text)

@@ -28,7 +28,7 @@ func BenchmarkWorkPage(b *testing.B) {
 		b.Fatal(err)
 	}
 	site := server.Routes(app)
-	if _, err := demo.Load(ctx, st, site, cheap); err != nil {
+	if _, err := demo.Load(ctx, app.Edits(), cheap); err != nil {
 		b.Fatal(err)
 	}
 	works, err := st.EntitiesByName(ctx, wiki.KindWork, "Memories")

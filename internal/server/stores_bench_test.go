@@ -68,7 +68,7 @@ func BenchmarkStores(b *testing.B) {
 // session cookie of a signed-in reader.
 func prepare(b *testing.B, s *site) (path, cookie string) {
 	ctx := context.Background()
-	if _, err := demo.Load(ctx, s.Store, s.Instance.Handler, cheap); err != nil {
+	if _, err := demo.Load(ctx, s.Instance.App.Edits(), cheap); err != nil {
 		b.Fatal(err)
 	}
 	works, err := s.Store.EntitiesByName(ctx, wiki.KindWork, "Memories")
