@@ -9,8 +9,11 @@ GO ?= go
 
 all: lint test
 
+# The whole data sets are imported without the race detector, which would make that take ten
+# times as long; the tests that do it skip themselves under -race.
 test:
 	$(GO) test -race -count=1 ./...
+	$(GO) test -count=1 -run 'Whole' ./internal/importer/
 
 lint:
 	@out="$$(gofmt -l .)"; if [ -n "$$out" ]; then echo "gofmt needed on:"; echo "$$out"; exit 1; fi

@@ -166,3 +166,34 @@ func untidy(s string) bool {
 	}
 	return false
 }
+
+// Absorbed counts the records the reader merged into another record of the set rather than
+// making them works of their own: a Media Arts Database film series of one film, merged into
+// the film ("Series" names it, or a Problem "merged film series …" when its film was itself a
+// duplicate), and duplicate records ("merged duplicate record …"); in the AniDB titles dump,
+// where a record is a line, every title line but one of each anime.
+func (s *Set) Absorbed() int {
+	if s.Source == AniDB {
+		return max(0, s.Read-len(s.Works)-len(s.Bad))
+	}
+	franchises := map[string]bool{}
+	for _, f := range s.Franchises {
+		franchises[f.ID] = true
+	}
+	series := map[string]bool{}
+	n := 0
+	for _, w := range s.Works {
+		for _, p := range w.Problems {
+			if strings.HasPrefix(p, "merged duplicate record") {
+				n++
+			}
+			if rest, ok := strings.CutPrefix(p, "merged film series "); ok && rest != "" {
+				series[strings.Fields(rest)[0]] = true
+			}
+		}
+		if w.Series != "" && !franchises[w.Series] {
+			series[w.Series] = true
+		}
+	}
+	return n + len(series)
+}

@@ -437,9 +437,14 @@ func (c *Changes) write(ctx context.Context, e store.Entity, doc wiki.Document) 
 		return nil
 	}
 	points := len(wiki.Diff(old, doc, func(int64) string { return "" }))
-	last, err := c.tx.LastRevisionNumber(ctx, e.ID)
-	if err != nil {
-		return err
+	_, fresh := c.created[e.ID]
+	fresh = fresh && e.Head == 0
+	last := 0
+	if !fresh {
+		// A page that waited for review may have revisions without a head (rejected ones).
+		if last, err = c.tx.LastRevisionNumber(ctx, e.ID); err != nil {
+			return err
+		}
 	}
 	rev := store.Revision{EntityID: e.ID, Number: last + 1, Parent: e.Head, ChangesetID: c.changeset,
 		AuthorID: c.author, Summary: c.summary, Status: store.StatusAccepted, Document: data, Points: points}
@@ -452,7 +457,7 @@ func (c *Changes) write(ctx context.Context, e store.Entity, doc wiki.Document) 
 	if err := checkExternalIDs(ctx, c.tx, e.ID, doc); err != nil {
 		return err
 	}
-	if err := project(ctx, c.tx, e.ID, doc); err != nil {
+	if err := project(ctx, c.tx, e.ID, doc, fresh); err != nil {
 		return err
 	}
 	c.points += points
@@ -470,9 +475,12 @@ func (c *Changes) check(ctx context.Context, doc wiki.Document) error {
 	if len(targets) == 0 {
 		return nil
 	}
-	ids := make([]int64, len(targets))
-	for i, t := range targets {
-		ids[i] = t.ID
+	// Entities this changeset created are known already; only the others are looked up.
+	ids := make([]int64, 0, len(targets))
+	for _, t := range targets {
+		if _, created := c.created[t.ID]; !created {
+			ids = append(ids, t.ID)
+		}
 	}
 	found, err := c.tx.EntitiesByID(ctx, ids)
 	if err != nil {

@@ -11,12 +11,13 @@ import (
 )
 
 // project rebuilds every projection row of entity id from its current document: the links, the
-// ids on other sites, and a work's plain facts.
-func project(ctx context.Context, tx *store.Tx, id int64, doc wiki.Document) error {
-	if err := tx.ReplaceLinks(ctx, id, wiki.Links(id, doc)); err != nil {
+// ids on other sites, and a work's plain facts. fresh says the entity was just created and has
+// no rows yet, so there is nothing to clear first.
+func project(ctx context.Context, tx *store.Tx, id int64, doc wiki.Document, fresh bool) error {
+	if err := tx.ReplaceLinks(ctx, id, wiki.Links(id, doc), fresh); err != nil {
 		return err
 	}
-	if err := tx.ReplaceExternalIDs(ctx, id, externalIDs(doc)); err != nil {
+	if err := tx.ReplaceExternalIDs(ctx, id, externalIDs(doc), fresh); err != nil {
 		if errors.Is(err, store.ErrExists) {
 			// Another transaction claimed the id since checkExternalIDs looked.
 			return wiki.Invalid("an id on another site that this page gives was just given to another page")
@@ -28,7 +29,7 @@ func project(ctx context.Context, tx *store.Tx, id int64, doc wiki.Document) err
 		facts = &store.WorkFacts{Medium: w.Medium, StartDate: w.StartDate, EndDate: w.EndDate, Episodes: w.Episodes,
 			OriginalTitle: w.OriginalTitle}
 	}
-	return tx.ReplaceWorkFacts(ctx, id, facts)
+	return tx.ReplaceWorkFacts(ctx, id, facts, fresh)
 }
 
 // externalIDs returns the ids a document gives on other sites.

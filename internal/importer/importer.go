@@ -83,7 +83,7 @@ func (s *Summary) Print(w io.Writer) {
 		fmt.Fprintf(w, "  releases  %6d  (discs, added to their works)\n", s.Releases)
 	}
 	if s.Absorbed > 0 {
-		fmt.Fprintf(w, "  absorbed  %6d  (a film's series, duplicate records: merged into one work)\n", s.Absorbed)
+		fmt.Fprintf(w, "  absorbed  %6d  (folded into another record of the same work: a film's series, a duplicate, a title line)\n", s.Absorbed)
 	}
 	if s.Franchise > 0 {
 		fmt.Fprintf(w, "  franchises %5d\n", s.Franchise)
@@ -153,21 +153,10 @@ func (im *Importer) Run(ctx context.Context, set *dataset.Set) (*Summary, error)
 	}
 	// Records that became part of another record are counted apart: discs, and series or
 	// duplicate records merged into a work by the reader.
-	franchise := map[string]bool{}
-	for _, f := range set.Franchises {
-		franchise[f.ID] = true
-	}
 	for _, w := range set.Works {
 		sum.Releases += len(w.Releases)
-		if w.Series != "" && !franchise[w.Series] {
-			sum.Absorbed++
-		}
-		for _, p := range w.Problems {
-			if strings.HasPrefix(p, "merged duplicate record") {
-				sum.Absorbed++
-			}
-		}
 	}
+	sum.Absorbed = set.Absorbed()
 	sum.Agents = len(set.Agents)
 	sum.Elapsed = time.Since(start)
 	return sum, nil

@@ -12,9 +12,11 @@ import (
 
 // ReplaceExternalIDs sets the projection of entity id's ids on other sites. Whether another
 // entity may carry the same id is the edit package's rule.
-func (tx *Tx) ReplaceExternalIDs(ctx context.Context, id int64, ids []wiki.ExternalID) error {
-	if _, err := tx.exec(ctx, `DELETE FROM external_ids WHERE entity_id = ?`, id); err != nil {
-		return fmt.Errorf("store: clear external ids of %d: %w", id, err)
+func (tx *Tx) ReplaceExternalIDs(ctx context.Context, id int64, ids []wiki.ExternalID, fresh bool) error {
+	if !fresh {
+		if _, err := tx.exec(ctx, `DELETE FROM external_ids WHERE entity_id = ?`, id); err != nil {
+			return fmt.Errorf("store: clear external ids of %d: %w", id, err)
+		}
 	}
 	if len(ids) == 0 {
 		return nil
@@ -115,10 +117,12 @@ type WorkFacts struct {
 }
 
 // ReplaceWorkFacts sets the facts projection of work id; nil removes it (the entity is not a
-// work).
-func (tx *Tx) ReplaceWorkFacts(ctx context.Context, id int64, f *WorkFacts) error {
-	if _, err := tx.exec(ctx, `DELETE FROM works WHERE entity_id = ?`, id); err != nil {
-		return fmt.Errorf("store: clear facts of %d: %w", id, err)
+// work). fresh says the entity is new and has no row yet.
+func (tx *Tx) ReplaceWorkFacts(ctx context.Context, id int64, f *WorkFacts, fresh bool) error {
+	if !fresh {
+		if _, err := tx.exec(ctx, `DELETE FROM works WHERE entity_id = ?`, id); err != nil {
+			return fmt.Errorf("store: clear facts of %d: %w", id, err)
+		}
 	}
 	if f == nil {
 		return nil

@@ -8,10 +8,13 @@ import (
 	"kioku/internal/wiki"
 )
 
-// ReplaceLinks sets the projection rows of one source entity to links.
-func (tx *Tx) ReplaceLinks(ctx context.Context, sourceID int64, links []wiki.Link) error {
-	if _, err := tx.exec(ctx, `DELETE FROM links WHERE source_id = ?`, sourceID); err != nil {
-		return fmt.Errorf("store: clear links of %d: %w", sourceID, err)
+// ReplaceLinks sets the projection rows of one source entity to links. fresh says it has none
+// yet (a new entity), so there is nothing to delete.
+func (tx *Tx) ReplaceLinks(ctx context.Context, sourceID int64, links []wiki.Link, fresh bool) error {
+	if !fresh {
+		if _, err := tx.exec(ctx, `DELETE FROM links WHERE source_id = ?`, sourceID); err != nil {
+			return fmt.Errorf("store: clear links of %d: %w", sourceID, err)
+		}
 	}
 	// Many rows per statement: on PostgreSQL each statement is a round trip, and a work with
 	// hundreds of credits would otherwise spend most of an edit waiting on the network.
