@@ -243,6 +243,9 @@ func serve(ctx context.Context, cfg config.Config, st *store.Store, log *slog.Lo
 		if err != nil {
 			return err
 		}
+		if err := demo.LoadSlice(ctx, edits); err != nil {
+			return err
+		}
 		fmt.Fprintf(stdout, "demo account: name %q, password %q\n", demo.Account, password)
 	}
 	ln, err := net.Listen("tcp", cfg.Addr)

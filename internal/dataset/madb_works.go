@@ -366,6 +366,7 @@ func (r *madbReader) mergeDuplicates() {
 		first[key] = len(kept)
 		kept = append(kept, w)
 	}
+	kept = mergeReleases(kept, renamed)
 	r.set.Works = kept
 	for i := range r.set.Franchises {
 		ids := r.set.Franchises[i].Works
@@ -376,6 +377,53 @@ func (r *madbReader) mergeDuplicates() {
 		}
 		r.set.Franchises[i].Works = slices.Compact(ids)
 	}
+}
+
+// mergeReleases folds a film's re-releases into it: a film record with no staff, cast or
+// companies of its own, whose title is that of exactly one film released earlier with them,
+// is that film shown again (MEMORIES of 1995 has a record of 1996 with its title and nothing
+// else). The record becomes a release of the film, dated.
+func mergeReleases(works []Work, renamed map[string]string) []Work {
+	byTitle := map[string][]int{}
+	for i, w := range works {
+		if w.Medium == wiki.MediumFilm && w.Start != "" && (len(w.Credits) > 0 || len(w.Cast) > 0) {
+			byTitle[madbTitleKey(w.Title)] = append(byTitle[madbTitleKey(w.Title)], i)
+		}
+	}
+	drop := map[int]bool{}
+	for i, w := range works {
+		if w.Medium != wiki.MediumFilm || w.Start == "" || len(w.Credits)+len(w.Cast)+len(w.Companies) > 0 {
+			continue
+		}
+		var earlier []int
+		for _, j := range byTitle[madbTitleKey(w.Title)] {
+			if works[j].Start < w.Start {
+				earlier = append(earlier, j)
+			}
+		}
+		if len(earlier) != 1 {
+			continue
+		}
+		keep := &works[earlier[0]]
+		keep.Releases = append(keep.Releases, Release{ID: w.ID, Region: "JP", Language: "ja", Title: w.Title, Date: w.Start})
+		keep.Releases = append(keep.Releases, w.Releases...)
+		keep.Problems = append(keep.Problems, fmt.Sprintf("merged re-release record %s as a release (%s: same title, no staff or cast of its own)", w.ID, w.Start))
+		if w.Series != "" && w.Series != keep.Series {
+			keep.Problems = append(keep.Problems, fmt.Sprintf("merged film series %s with its film %s", w.Series, w.ID))
+		}
+		renamed[w.ID] = keep.ID
+		drop[i] = true
+	}
+	if len(drop) == 0 {
+		return works
+	}
+	out := works[:0]
+	for i, w := range works {
+		if !drop[i] {
+			out = append(out, w)
+		}
+	}
+	return out
 }
 
 // madbTitleKey is the form titles are compared by: half-width, lower case, without spaces.

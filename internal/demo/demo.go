@@ -1,6 +1,10 @@
-// Package demo fills an empty wiki with the Memories page and makes a demo account. Every fact
-// goes in through package edit's functions, the ones the site's forms call, so the demo data is
-// exactly what a person could have entered; no HTTP is involved.
+// Package demo fills an empty wiki with the Memories page and a slice of the real data sets, and
+// makes a demo account. Every fact goes in through package edit's functions, the ones the
+// site's forms call, so the demo data is exactly what a person could have entered; no HTTP is
+// involved. The slice (every work of 1995 and 1996 in bangumi-data and the Media Arts
+// Database, data/) is imported by the importer, as the full data sets would be.
+//
+//go:generate go run ./slice -data ../../../shared/data -out data
 package demo
 
 import (
@@ -147,6 +151,11 @@ func enter(ctx context.Context, edits *edit.Service, author int64, f *Fixture) e
 		}
 		for _, r := range fw.Releases {
 			edit.AddRelease(w, edit.ReleaseInput{Region: r.Region, Language: r.Language, Title: r.Name, Date: r.Date})
+			if r.Region == "JP" {
+				// The Japanese release is the first: it gives the work its start date and
+				// language, by which the real data sets' records of the film find its page.
+				w.StartDate, w.OriginalLanguage = r.Date, r.Language
+			}
 		}
 		edit.SetAliases(w, fw.Aliases)
 		var err error

@@ -55,6 +55,9 @@ func TestLoad(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
+			if err := demo.LoadSlice(ctx, svc); err != nil {
+				t.Fatal(err)
+			}
 			works, err := s.EntitiesByName(ctx, wiki.KindWork, f.Work.Name)
 			if err != nil || len(works) != 1 {
 				t.Fatalf("works named %s: %v, %v", f.Work.Name, works, err)
@@ -64,8 +67,15 @@ func TestLoad(t *testing.T) {
 				w.RuntimeMinutes != f.Work.RuntimeMinutes || w.Medium != wiki.MediumFilm {
 				t.Errorf("work = %+v, want the fixture's deck, description, rating, runtime and medium", w)
 			}
+			// The fixture's facts, entered by the loader, carry no source; the slice's records of
+			// the film add theirs, each naming its source.
 			var gotCredits, wantCredits []string
+			imported := 0
 			for _, cr := range w.Credits {
+				if cr.Source != "" {
+					imported++
+					continue
+				}
 				p, err := s.Entity(ctx, int64(cr.Person))
 				if err != nil {
 					t.Fatal(err)
@@ -78,8 +88,14 @@ func TestLoad(t *testing.T) {
 			if diff := cmp.Diff(gotCredits, wantCredits); diff != "" {
 				t.Errorf("credits (-got +want):\n%s", diff)
 			}
+			if imported == 0 {
+				t.Errorf("no credit from the Media Arts Database's record of %s", f.Work.Name)
+			}
 			var gotReleases, wantReleases []string
 			for _, r := range w.Releases {
+				if r.Source != "" {
+					continue
+				}
 				gotReleases = append(gotReleases, strings.Join([]string{r.Region, r.Language, r.Title, r.Date}, " | "))
 			}
 			for _, r := range f.Work.Releases {
@@ -132,13 +148,32 @@ func TestLoad(t *testing.T) {
 			if err != nil || auth.Verify(password, account.PasswordHash) != nil {
 				t.Fatalf("demo account %+v (%v) does not take the password %q", account, err, password)
 			}
-			var changesets, byLoader int
-			if err := s.DB().QueryRow(`SELECT COUNT(*), COUNT(CASE WHEN author_id = `+strconv.FormatInt(loader.ID, 10)+` THEN 1 END) FROM changesets`).
-				Scan(&changesets, &byLoader); err != nil {
+			var byPeople, byLoader int
+			if err := s.DB().QueryRow(`SELECT COUNT(CASE WHEN u.role <> 'importer' THEN 1 END),
+				COUNT(CASE WHEN c.author_id = `+strconv.FormatInt(loader.ID, 10)+` THEN 1 END)
+				FROM changesets c JOIN users u ON u.id = c.author_id`).Scan(&byPeople, &byLoader); err != nil {
 				t.Fatal(err)
 			}
-			if changesets != 3 || byLoader != 3 {
-				t.Errorf("changesets = %d, %d of them by the loader; want 3, all by the loader", changesets, byLoader)
+			if byLoader != 3 || byPeople != 0 {
+				t.Errorf("changesets: %d by the loader, %d by people's accounts; want 3 and none", byLoader, byPeople)
+			}
+
+			// The slice of real data is there, its records of Memories on the Memories page.
+			var sliceWorks int
+			if err := s.DB().QueryRow(`SELECT COUNT(*) FROM works WHERE start_date >= '1995' AND start_date < '1997'`).Scan(&sliceWorks); err != nil {
+				t.Fatal(err)
+			}
+			if sliceWorks < 250 {
+				t.Errorf("%d works of 1995 and 1996, want the slice's hundreds", sliceWorks)
+			}
+			if e, err := s.EntityByExternalID(ctx, "anidb", "262"); err != nil || e.Name != "Memories" {
+				t.Errorf("AniDB 262 (from bangumi-data) is on %+v, %v; want the Memories page", e, err)
+			}
+			if e, err := s.EntityByExternalID(ctx, "madb", "M4026"); err != nil || e.Name != "Memories" {
+				t.Errorf("Media Arts Database M4026 is on %+v, %v; want the Memories page", e, err)
+			}
+			if list, err := s.EntitiesByName(ctx, wiki.KindWork, "Memories"); err != nil || len(list) != 1 {
+				t.Errorf("works named Memories: %v, %v; want one", list, err)
 			}
 
 			if _, _, err := svc.Create(ctx, account.ID, "A genre", wiki.KindGenre, &wiki.Topic{Name: "Anthology"}); err != nil {
@@ -150,8 +185,18 @@ func TestLoad(t *testing.T) {
 			if err != nil || again != password {
 				t.Errorf("second load = %q, %v; want the same password %q", again, err, password)
 			}
+			revisions := 0
+			_ = s.DB().QueryRow(`SELECT COUNT(*) FROM revisions`).Scan(&revisions)
+			if err := demo.LoadSlice(ctx, svc); err != nil {
+				t.Errorf("second load of the slice: %v", err)
+			}
 			if n, _ := s.EntitiesByName(ctx, wiki.KindWork, f.Work.Name); len(n) != 1 {
 				t.Errorf("works named %s after a second load = %d, want 1", f.Work.Name, len(n))
+			}
+			after := 0
+			_ = s.DB().QueryRow(`SELECT COUNT(*) FROM revisions`).Scan(&after)
+			if after != revisions {
+				t.Errorf("a second load made %d revisions", after-revisions)
 			}
 		})
 	}

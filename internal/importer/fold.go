@@ -1,9 +1,12 @@
 package importer
 
 import (
+	"fmt"
 	"reflect"
+	"strings"
 	"slices"
 
+	"kioku/internal/search"
 	"kioku/internal/wiki"
 )
 
@@ -69,6 +72,9 @@ func fold(cur, prev, next wiki.Document, source string) (accepted, proposed wiki
 			}
 		case equal(c, n):
 			fields = append(fields, name)
+		case c.Kind() == reflect.String && search.Key(c.String()) != "" && search.Key(c.String()) == search.Key(n.String()):
+			// The same words in another case or spacing ("MEMORIES", "Memories"): what the
+			// page has stands, and is no conflict.
 		case c.IsZero() || (o.IsValid() && equal(c, o)):
 			av.Field(i).Set(n)
 			pv.Field(i).Set(n)
@@ -145,7 +151,7 @@ func foldItems(c, o, n reflect.Value) (accepted, proposed reflect.Value, review 
 			// It was on the page once and a person removed it: leave it out.
 			continue
 		}
-		if duplicate(c, item) {
+		if duplicate(c, item) || sameFact(c, item) {
 			continue
 		}
 		accepted, proposed = reflect.Append(accepted, item), reflect.Append(proposed, item)
@@ -168,6 +174,40 @@ func duplicate(list, item reflect.Value) bool {
 		}
 	}
 	return false
+}
+
+// sameFact reports whether list already holds an item that states the same fact as item in
+// other words: a credit of the same person in the same role (from another data set, with its
+// own note), a second id on a site, the same title in the same language. The page may hold one
+// such item only, and the first stands.
+func sameFact(list, item reflect.Value) bool {
+	want := identity(item.Interface())
+	if want == "" {
+		return false
+	}
+	for i := range list.Len() {
+		if identity(list.Index(i).Interface()) == want {
+			return true
+		}
+	}
+	return false
+}
+
+// identity names the fact a list item states, for sameFact; "" for items without one.
+func identity(item any) string {
+	switch it := item.(type) {
+	case wiki.Credit:
+		return fmt.Sprint("credit|", it.Person, "|", strings.ToLower(strings.TrimSpace(it.Role)))
+	case wiki.CompanyCredit:
+		return fmt.Sprint("company|", it.Company, "|", strings.ToLower(strings.TrimSpace(it.Role)))
+	case wiki.CastMember:
+		return fmt.Sprint("cast|", it.Character)
+	case wiki.ExternalID:
+		return "id|" + it.Site
+	case wiki.Title:
+		return "title|" + it.Language + "|" + search.Key(it.Text)
+	}
+	return ""
 }
 
 // sameContent reports whether two list items say the same, whatever their keys and sources.

@@ -32,8 +32,9 @@ type state struct {
 	franchises map[string]int64 // data set id of a franchise → entity
 	agents     map[string]*dataset.Agent
 	// orgs holds the name keys of the data set's organisations, to tell a studio credited
-	// without a matched agent from a person.
-	orgs map[string]bool
+	// without a matched agent from a person; agentsNamed its people by name key.
+	orgs        map[string]bool
+	agentsNamed map[string][]*dataset.Agent
 	// own maps a page to the record of this data set it holds: two records of one data set
 	// are two works in the data set's eyes, so a record never joins a page another record of
 	// its data set made or joined, even when they share an id.
@@ -71,7 +72,8 @@ func (st *state) index(e workEntry) {
 func loadState(ctx context.Context, s *store.Store, set *dataset.Set) (*state, error) {
 	st := &state{set: set, ext: map[string]map[string]int64{}, ids: map[int64]map[string]string{},
 		titles: map[string][]workEntry{}, months: map[string][]workEntry{}, people: map[string]int64{}, companies: map[string]int64{},
-		franchises: map[string]int64{}, agents: map[string]*dataset.Agent{}, own: map[int64]string{}, orgs: map[string]bool{}}
+		franchises: map[string]int64{}, agents: map[string]*dataset.Agent{}, own: map[int64]string{}, orgs: map[string]bool{},
+		agentsNamed: map[string][]*dataset.Agent{}}
 	var err error
 	if st.records, err = s.ImportRecords(ctx, set.Source); err != nil {
 		return nil, err
@@ -123,6 +125,9 @@ func loadState(ctx context.Context, s *store.Store, set *dataset.Set) (*state, e
 		st.agents[a.ID] = a
 		if a.Organisation {
 			st.orgs[search.Key(a.Name)] = true
+		} else {
+			k := search.Key(a.Name)
+			st.agentsNamed[k] = append(st.agentsNamed[k], a)
 		}
 	}
 	return st, nil
@@ -274,8 +279,21 @@ func (st *state) person(ctx context.Context, c *edit.Changes, name, agent, recor
 		return wiki.Ref(id), nil
 	}
 	key := search.Key(name)
-	if id := st.people[key]; id > 0 {
-		return wiki.Ref(id), nil
+	names := []string{key}
+	// A page made by hand may go by the person's name in Latin letters, which the data set's
+	// entry for the person gives, in either order; when the name has several entries, any of
+	// them may.
+	entries := st.agentsNamed[key]
+	if a := st.agents[agent]; a != nil {
+		entries = []*dataset.Agent{a}
+	}
+	for _, a := range entries {
+		names = append(names, search.Key(a.Name), search.Key(a.NameLatin), search.Key(reversed(a.NameLatin)))
+	}
+	for _, k := range names {
+		if id := st.people[k]; k != "" && id > 0 {
+			return wiki.Ref(id), nil
+		}
 	}
 	doc := &wiki.Person{Name: name}
 	if !latin(name) {
@@ -378,4 +396,13 @@ func latin(s string) bool {
 		}
 	}
 	return true
+}
+
+// reversed turns a two-word Latin name around: "Otomo Katsuhiro" is "Katsuhiro Otomo".
+func reversed(name string) string {
+	f := strings.Fields(name)
+	if len(f) != 2 {
+		return ""
+	}
+	return f[1] + " " + f[0]
 }
