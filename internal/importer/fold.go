@@ -3,8 +3,8 @@ package importer
 import (
 	"fmt"
 	"reflect"
-	"strings"
 	"slices"
+	"strings"
 
 	"kioku/internal/search"
 	"kioku/internal/wiki"
