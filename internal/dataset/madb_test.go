@@ -230,7 +230,7 @@ func TestReadMADB(t *testing.T) {
 				{Name: "中央映画配給社", Role: "Distributor"},
 				{Name: "大藤信郎プロダクション", Role: "Animation studio"},
 			},
-			Credits: []Credit{{Name: "大藤信郎"}}}
+			Credits: []Credit{{Name: "大藤信郎", Role: "Director", RoleText: "監督"}}} // the series' creator, unbracketed: its director
 		if diff := cmp.Diff(want, got); diff != "" {
 			t.Errorf("M2532 mismatch (-want +got):\n%s", diff)
 		}

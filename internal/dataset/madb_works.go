@@ -171,9 +171,18 @@ func (r *madbReader) seriesWork(rec *madbRecord, medium wiki.Medium, byLabel boo
 
 // staff adds the staff and cast strings of a record or episode to a work.
 func (r *madbReader) staff(w *Work, m *madbRaw) {
-	for _, s := range []string{m.Contributor.all(), m.SchemaContributor.all(), m.Creator.all(), m.OriginalWorkCreator.all()} {
+	for _, f := range []struct{ text, role string }{
+		{m.Contributor.all(), ""}, {m.SchemaContributor.all(), ""},
+		// A creator or original creator named without a role is the director, or the author of
+		// the original work: "creator": "庵野秀明".
+		{m.Creator.all(), "監督"}, {m.OriginalWorkCreator.all(), "原作"},
+	} {
+		s := f.text
 		if s == "" {
 			continue
+		}
+		if t := strings.TrimLeftFunc(s, isWideSpace); f.role != "" && t != "" && !strings.ContainsRune("[［【", []rune(t)[0]) && !colonForm(s) {
+			s = "[" + f.role + "]" + t
 		}
 		if colonForm(s) {
 			r.lines(w, parseColonStaff(s, r.roles)) // the National Diet Library's "役:名/名" form

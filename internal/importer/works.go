@@ -140,6 +140,12 @@ func (r *run) workDoc(ctx context.Context, c *edit.Changes, w *dataset.Work, ent
 // credits turns staff credits into the work's credits, and credits of organisations into
 // company credits.
 func (r *run) credits(ctx context.Context, c *edit.Changes, w *dataset.Work, doc *wiki.Work, src string) error {
+	// Companies first: a studio that is also named in the staff is then known as a company.
+	for _, cc := range w.Companies {
+		if err := r.companyCredit(ctx, c, doc, cc, w.ID, src); err != nil {
+			return err
+		}
+	}
 	at := map[string]int{} // person and role, and credit key → index in doc.Credits
 	for _, cr := range w.Credits {
 		name := strings.TrimSpace(cr.Name)
@@ -183,11 +189,6 @@ func (r *run) credits(ctx context.Context, c *edit.Changes, w *dataset.Work, doc
 		}
 		doc.Credits = append(doc.Credits, wiki.Credit{Key: key, Person: person,
 			Role: clip(role, 100), RoleText: roleText, Note: clip(cr.Note, 1000), Source: src})
-	}
-	for _, cc := range w.Companies {
-		if err := r.companyCredit(ctx, c, doc, cc, w.ID, src); err != nil {
-			return err
-		}
 	}
 	return nil
 }
