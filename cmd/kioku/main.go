@@ -14,6 +14,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"strings"
 	"syscall"
 	"time"
@@ -247,6 +248,15 @@ func serve(ctx context.Context, cfg config.Config, st *store.Store, log *slog.Lo
 			return err
 		}
 		fmt.Fprintf(stdout, "demo account: name %q, password %q\n", demo.Account, password)
+	}
+	// Starting up hashed a password (the sign-in check for unknown names, 64 MiB for argon2id)
+	// and maybe imported the demo data: hand that memory back before serving, so that the
+	// server's resident memory is what serving needs.
+	debug.FreeOSMemory()
+	if os.Getenv("GOMEMLIMIT") == "" {
+		// A soft limit: the garbage collector works harder near it rather than letting the
+		// heap double past what the page cache and the pages in flight need.
+		debug.SetMemoryLimit(112 << 20)
 	}
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
