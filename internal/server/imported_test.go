@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/url"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -203,4 +204,71 @@ func last(s []string) string {
 		return ""
 	}
 	return s[len(s)-1]
+}
+
+// TestEditIDsAndTitles edits a work's ids on other sites and its titles through the forms: an
+// id is a link and an address here, one page per id, one id per site.
+func TestEditIDsAndTitles(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, s *site) {
+		ed := s.signedIn(t, "Ann")
+		first := mustWork(t, ed, "Memories")
+		second := mustWork(t, ed, "Akira")
+		ed.section(s, first, "ids", url.Values{"site": {"anidb"}, "id": {"https://anidb.net/anime/1240"}, "edit_summary": {"AniDB"}})
+		ed.section(s, first, "titles", url.Values{"title_language": {"ja"}, "title_kind": {"official"}, "title_text": {"メモリーズ"}, "edit_summary": {"Title"}})
+		e, _ := s.Store.Entity(context.Background(), first)
+		page := ed.page(e.Path(), http.StatusOK)
+		if href, _ := page.Find(`#external-ids a[data-site="anidb"]`).Attr("href"); href != "https://anidb.net/anime/1240" {
+			t.Errorf("AniDB link %q", href)
+		}
+		if got := text(page.Find("#titles td.text")); got != "メモリーズ" {
+			t.Errorf("titles: %q", got)
+		}
+		res := ed.get("/external/anidb/1240")
+		res.Body.Close()
+		if loc, _ := url.PathUnescape(res.Header.Get("Location")); res.StatusCode != http.StatusSeeOther || loc != e.Path() {
+			t.Errorf("/external/anidb/1240: %d to %q", res.StatusCode, loc)
+		}
+
+		// Another page cannot claim the id, and a malformed id is refused; nothing changes.
+		e2, _ := s.Store.Entity(context.Background(), second)
+		for _, id := range []string{"1240", "twelve"} {
+			res, body := ed.post(e2.Path()+"/edit/ids", url.Values{"base": {strconv.Itoa(e2.Head)}, "site": {"anidb"}, "id": {id}, "edit_summary": {"AniDB"}})
+			if res.StatusCode != http.StatusBadRequest {
+				t.Errorf("id %q on a second page: %d, want 400", id, res.StatusCode)
+			}
+			if id == "1240" && !strings.Contains(body, "already the id of") {
+				t.Errorf("the refusal does not say which page has the id:\n%s", body)
+			}
+		}
+		if after, _ := s.Store.Entity(context.Background(), second); after.Head != e2.Head {
+			t.Errorf("a refused id changed the page: revision %d, was %d", after.Head, e2.Head)
+		}
+
+		// A second AniDB id replaces the first; removing it frees the address.
+		ed.section(s, first, "ids", url.Values{"site": {"anidb"}, "id": {"1241"}, "edit_summary": {"Right id"}})
+		for path, want := range map[string]int{"/external/anidb/1240": http.StatusNotFound, "/external/anidb/1241": http.StatusSeeOther} {
+			res := ed.get(path)
+			res.Body.Close()
+			if res.StatusCode != want {
+				t.Errorf("%s: %d, want %d", path, res.StatusCode, want)
+			}
+		}
+		ed.section(s, first, "ids", url.Values{"remove": {"anidb:1241"}, "edit_summary": {"No id"}})
+		res = ed.get("/external/anidb/1241")
+		res.Body.Close()
+		if res.StatusCode != http.StatusNotFound {
+			t.Errorf("/external/anidb/1241 after removing it: %d", res.StatusCode)
+		}
+	})
+}
+
+// mustWork starts a film page and returns its id.
+func mustWork(t *testing.T, c *client, name string) int64 {
+	t.Helper()
+	loc := c.save("/new/work", url.Values{"name": {name}, "medium": {"film"}, "edit_summary": {"New page"}})
+	id, _, err := wiki.ParseRef(loc[strings.LastIndex(loc, "/")+1:])
+	if err != nil {
+		t.Fatalf("new page at %q: %v", loc, err)
+	}
+	return id
 }

@@ -12,6 +12,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -78,16 +79,26 @@ func (a *App) Static() http.Handler {
 
 func (a *App) parseTemplates() error {
 	funcs := template.FuncMap{
-		"kindLabel": func(k wiki.Kind) string { return k.Label() },
-		"date":      func(t time.Time) string { return t.UTC().Format("2006-01-02 15:04 UTC") },
-		"join":      strings.Join,
-		"lower":     strings.ToLower,
-		"sections":  func() []workSection { return workSections },
-		"roles":     func() []string { return creditRoles },
-		"seq":       func(n int) []int { return make([]int, n) },
-		"dict":      dict,
-		"can":       func(u *store.User, action string) bool { return auth.Role(u.Role).Can(auth.Action(action)) },
-		"list":      func(v ...string) []string { return v },
+		"kindLabel":  func(k wiki.Kind) string { return k.Label() },
+		"date":       func(t time.Time) string { return t.UTC().Format("2006-01-02 15:04 UTC") },
+		"join":       strings.Join,
+		"titleKinds": func() []string { return wiki.TitleKinds },
+		"sites": func() []wiki.Site {
+			var out []wiki.Site
+			for _, s := range wiki.Sites {
+				if slices.Contains(s.Kinds, wiki.KindWork) {
+					out = append(out, s)
+				}
+			}
+			return out
+		},
+		"lower":    strings.ToLower,
+		"sections": func() []workSection { return workSections },
+		"roles":    func() []string { return creditRoles },
+		"seq":      func(n int) []int { return make([]int, n) },
+		"dict":     dict,
+		"can":      func(u *store.User, action string) bool { return auth.Role(u.Role).Can(auth.Action(action)) },
+		"list":     func(v ...string) []string { return v },
 		"refs": func(id, title, noun string, list []store.Entity, path string) refList {
 			return refList{ID: id, Title: title, Noun: noun, List: list, Path: path}
 		},

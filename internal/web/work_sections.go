@@ -27,6 +27,8 @@ var workSections = []workSection{
 	{"credits", "Credits", applyCredits},
 	{"companies", "Companies", applyCompanies},
 	{"releases", "Releases", applyReleases},
+	{"titles", "Titles", applyTitles},
+	{"ids", "Ids on other sites", applyIDs},
 	{"genres", "Genres", refListSection(wiki.KindGenre, func(w *wiki.Work) *[]wiki.Ref { return &w.Genres }, true)},
 	{"themes", "Themes", refListSection(wiki.KindTheme, func(w *wiki.Work) *[]wiki.Ref { return &w.Themes }, true)},
 	{"aliases", "Aliases", applyAliases},
@@ -119,6 +121,22 @@ func applyReleases(_ context.Context, _ *edit.Changes, _ int64, w *wiki.Work, f 
 	}
 	edit.AddRelease(w, edit.ReleaseInput{Region: f.Get("region"), Language: f.Get("language"), Title: f.Get("title"), Date: f.Get("date")})
 	return nil
+}
+
+func applyTitles(_ context.Context, _ *edit.Changes, _ int64, w *wiki.Work, f url.Values) error {
+	w.Titles = edit.RemoveItems(w.Titles, f["remove"])
+	if blank(f, "title_text") {
+		return nil
+	}
+	return edit.AddTitle(w, edit.TitleInput{Language: f.Get("title_language"), Kind: f.Get("title_kind"), Text: f.Get("title_text")})
+}
+
+func applyIDs(_ context.Context, _ *edit.Changes, _ int64, w *wiki.Work, f url.Values) error {
+	w.ExternalIDs = edit.RemoveItems(w.ExternalIDs, f["remove"])
+	if blank(f, "id") {
+		return nil
+	}
+	return edit.SetExternalID(&w.ExternalIDs, edit.ExternalIDInput{Site: f.Get("site"), ID: f.Get("id")})
 }
 
 // refListSection edits a list of references (genres, themes, similar works, associations):
