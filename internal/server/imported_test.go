@@ -272,3 +272,29 @@ func mustWork(t *testing.T, c *client, name string) int64 {
 	}
 	return id
 }
+
+// TestEditPersonIDs gives a person ids on other sites through the person's form.
+func TestEditPersonIDs(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, s *site) {
+		ed := s.signedIn(t, "Ann")
+		loc := ed.save("/new/person", url.Values{"name": {"Satoshi Kon"}, "edit_summary": {"New page"}})
+		id, _, _ := wiki.ParseRef(loc[strings.LastIndex(loc, "/")+1:])
+		e, _ := s.Store.Entity(context.Background(), id)
+		ed.save(e.Path()+"/edit", url.Values{"base": {strconv.Itoa(e.Head)}, "name": {"Satoshi Kon"},
+			"external_ids": {"wikidata Q24941\r\nviaf 39523262"}, "edit_summary": {"Ids"}})
+		page := ed.page(e.Path(), http.StatusOK)
+		for site, href := range map[string]string{"wikidata": "https://www.wikidata.org/wiki/Q24941", "viaf": "https://viaf.org/viaf/39523262"} {
+			if got, _ := page.Find(`#external-ids a[data-site="` + site + `"]`).Attr("href"); got != href {
+				t.Errorf("%s link %q, want %q", site, got, href)
+			}
+		}
+		e, _ = s.Store.Entity(context.Background(), id)
+		for _, ids := range []string{"anidb 12", "wikidata", "myspace 1"} {
+			res, _ := ed.post(e.Path()+"/edit", url.Values{"base": {strconv.Itoa(e.Head)}, "name": {"Satoshi Kon"},
+				"external_ids": {ids}, "edit_summary": {"Ids"}})
+			if res.StatusCode != http.StatusBadRequest {
+				t.Errorf("ids %q: %d, want 400", ids, res.StatusCode)
+			}
+		}
+	})
+}

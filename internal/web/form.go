@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 
+	"kioku/internal/edit"
 	"kioku/internal/wiki"
 )
 
@@ -36,13 +37,21 @@ func scalarFields(doc wiki.Document) []formField {
 		sf := t.Field(i)
 		fv := v.Field(i)
 		name, _, _ := strings.Cut(sf.Tag.Get("json"), ",")
+		if sf.Type == reflect.TypeFor[[]wiki.ExternalID]() {
+			if _, isWork := doc.(*wiki.Work); !isWork { // a work's ids have a section of their own
+				out = append(out, idsField(fv.Interface().([]wiki.ExternalID), i))
+			}
+			continue
+		}
 		if fv.Kind() == reflect.Slice || sf.Type == reflect.TypeFor[wiki.Ref]() {
 			continue
 		}
 		f := formField{Name: name, Label: fieldLabel(sf), index: i}
 		switch {
 		case sf.Type == reflect.TypeFor[wiki.Medium]():
-			f.Type, f.Value, f.Required = "select", fv.String(), true
+			f.Type, f.Value = "select", fv.String()
+			// Some data sets do not say what type a work is.
+			f.Options = append(f.Options, option{"", "(not known)"})
 			for _, m := range wiki.Media {
 				f.Options = append(f.Options, option{string(m.Medium), m.Label})
 			}
@@ -73,6 +82,38 @@ func scalarFields(doc wiki.Document) []formField {
 	return out
 }
 
+// idsField is the form input of a person's, company's or franchise's ids on other sites: a line
+// per id, the site's name and the id.
+func idsField(ids []wiki.ExternalID, index int) formField {
+	var lines, sites []string
+	for _, x := range ids {
+		lines = append(lines, x.Site+" "+x.ID)
+	}
+	for _, s := range wiki.Sites {
+		sites = append(sites, s.Name)
+	}
+	return formField{Name: "external_ids", Label: "Ids on other sites", Type: "textarea", Value: strings.Join(lines, "\n"),
+		Help: "One per line: the site and the id, such as “wikidata Q1057342”. Sites: " + strings.Join(sites, ", ") + ".", index: index}
+}
+
+// parseIDs reads the lines of an ids input.
+func parseIDs(text string) ([]wiki.ExternalID, error) {
+	var ids []wiki.ExternalID
+	for _, line := range strings.Split(text, "\n") {
+		fields := strings.Fields(line)
+		if len(fields) == 0 {
+			continue
+		}
+		if len(fields) != 2 {
+			return nil, wiki.Invalid("%q is not a site and an id, such as “wikidata Q1057342”", strings.TrimSpace(line))
+		}
+		if err := edit.SetExternalID(&ids, edit.ExternalIDInput{Site: fields[0], ID: fields[1]}); err != nil {
+			return nil, err
+		}
+	}
+	return ids, nil
+}
+
 func fieldLabel(sf reflect.StructField) string {
 	if l := sf.Tag.Get("wiki"); l != "" {
 		return l
@@ -100,6 +141,12 @@ func applyScalars(doc wiki.Document, form url.Values) error {
 				}
 			}
 			fv.SetInt(int64(n))
+		case reflect.Slice:
+			ids, err := parseIDs(form.Get(f.Name))
+			if err != nil {
+				return err
+			}
+			fv.Set(reflect.ValueOf(ids))
 		case reflect.String:
 			if f.Type == "textarea" {
 				// Keep the writer's line breaks but not the browser's \r.
