@@ -1,10 +1,13 @@
 package main
 
 import (
+	"bufio"
 	"bytes"
 	"compress/gzip"
 	"context"
+	"encoding/json"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -104,4 +107,109 @@ func TestImportBrokenInput(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestMain lets the test binary stand in for kioku: run with KIOKU_MAIN set, it is the command,
+// so a test can start it as a process of its own and kill it.
+func TestMain(m *testing.M) {
+	if os.Getenv("KIOKU_MAIN") != "" {
+		main()
+		os.Exit(0)
+	}
+	os.Exit(m.Run())
+}
+
+// TestImportKilled kills `kioku import` with SIGKILL half way and runs it again: the wiki ends as
+// an import that was never stopped leaves it, every record once.
+func TestImportKilled(t *testing.T) {
+	full := filepath.Join("..", "..", "..", "shared", "data", "bangumi-data", "data.json")
+	raw, err := os.ReadFile(full)
+	if err != nil {
+		t.Skipf("bangumi-data not here: %v", err)
+	}
+	var file struct {
+		SiteMeta json.RawMessage   `json:"siteMeta"`
+		Items    []json.RawMessage `json:"items"`
+	}
+	if err := json.Unmarshal(raw, &file); err != nil {
+		t.Fatal(err)
+	}
+	file.Items = file.Items[:1200]
+	cut, _ := json.Marshal(file)
+	data := write(t, "data.json", cut)
+
+	command := func(db string) *exec.Cmd {
+		cmd := exec.Command(os.Args[0], "import", "bangumi-data", data, "--database", db)
+		cmd.Env = append(os.Environ(), "KIOKU_MAIN=1")
+		return cmd
+	}
+	killed := filepath.Join(t.TempDir(), "killed.db")
+	cmd := command(killed)
+	stderr, err := cmd.StderrPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	sc := bufio.NewScanner(stderr)
+	for sc.Scan() {
+		if strings.Contains(sc.Text(), "records ·") { // a progress line: some batches are in
+			break
+		}
+	}
+	cmd.Process.Kill()
+	cmd.Wait()
+	if n := countRecords(t, killed); n == 0 || n >= len(file.Items) {
+		t.Fatalf("killed after %d of %d records; want part of them", n, len(file.Items))
+	}
+	if out, err := command(killed).CombinedOutput(); err != nil {
+		t.Fatalf("import after the kill: %v\n%s", err, out)
+	}
+	whole := filepath.Join(t.TempDir(), "whole.db")
+	if out, err := command(whole).CombinedOutput(); err != nil {
+		t.Fatalf("import: %v\n%s", err, out)
+	}
+	if a, b := wikiState(t, whole), wikiState(t, killed); a != b {
+		t.Errorf("killed and resumed differs from whole:\n%s\n%s", a, b)
+	}
+}
+
+// wikiState sums up a store's pages, their documents and revisions, and the import records.
+func wikiState(t *testing.T, db string) string {
+	t.Helper()
+	st, err := store.Open(context.Background(), db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	var b strings.Builder
+	for _, q := range []string{
+		`SELECT COUNT(*) || ' ' || COALESCE(SUM(head), 0) FROM entities`,
+		`SELECT COUNT(*) FROM revisions`,
+		`SELECT COUNT(*) || ' ' || COALESCE(SUM(entity_id), 0) FROM import_records`,
+		`SELECT COUNT(*) FROM external_ids`,
+		`SELECT COALESCE(SUM(LENGTH(r.document)), 0) FROM entities e JOIN revisions r ON r.entity_id = e.id AND r.number = e.head`,
+	} {
+		var v string
+		if err := st.DB().QueryRow(q).Scan(&v); err != nil {
+			t.Fatal(err)
+		}
+		b.WriteString(v + "; ")
+	}
+	return b.String()
+}
+
+func countRecords(t *testing.T, db string) int {
+	t.Helper()
+	st, err := store.Open(context.Background(), db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	var n int
+	if err := st.DB().QueryRow(`SELECT COUNT(*) FROM import_records`).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	return n
 }
