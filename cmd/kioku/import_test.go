@@ -15,9 +15,9 @@ import (
 	"kioku/internal/store"
 )
 
-// importCommand runs `kioku import` into a fresh SQLite store and returns its output, error and
-// the number of works in the store afterwards.
-func importCommand(t *testing.T, db string, args ...string) (string, error, int) {
+// importCommand runs `kioku import` into a fresh SQLite store and returns its output, the number
+// of works in the store afterwards, and the command's error.
+func importCommand(t *testing.T, db string, args ...string) (string, int, error) {
 	t.Helper()
 	var out, errOut bytes.Buffer
 	err := run(context.Background(), append(append([]string{"import"}, args...), "--database", db), strings.NewReader(""), &out, &errOut)
@@ -33,7 +33,7 @@ func importCommand(t *testing.T, db string, args ...string) (string, error, int)
 	if err := st.DB().QueryRow(`SELECT COUNT(*) FROM entities WHERE kind = 'work'`).Scan(&works); err != nil {
 		t.Fatal(err)
 	}
-	return out.String() + errOut.String(), err, works
+	return out.String() + errOut.String(), works, err
 }
 
 func write(t *testing.T, name string, data []byte) string {
@@ -88,7 +88,7 @@ func TestImportBrokenInput(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			db := filepath.Join(t.TempDir(), "kioku.db")
-			out, err, works := importCommand(t, db, tt.source, write(t, tt.fileName, tt.file))
+			out, works, err := importCommand(t, db, tt.source, write(t, tt.fileName, tt.file))
 			switch {
 			case tt.wantErr == "" && err != nil:
 				t.Fatalf("import: %v\n%s", err, out)
