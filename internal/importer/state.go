@@ -295,36 +295,13 @@ func (st *state) person(ctx context.Context, c *edit.Changes, name, agent, recor
 			return wiki.Ref(id), nil
 		}
 	}
-	doc := &wiki.Person{Name: name}
-	if !latin(name) {
-		doc.NativeName = name
+	f := st.agentFacts(name, agent, record, wiki.KindPerson)
+	doc := &wiki.Person{Name: f.name, NativeName: f.native, NameKana: f.kana, BirthDate: f.from, DeathDate: f.until,
+		ExternalIDs: f.ids, Sources: []wiki.Source{f.source}}
+	if doc.BirthDate != "" && doc.DeathDate != "" && doc.DeathDate < doc.BirthDate {
+		doc.DeathDate = ""
 	}
-	src := st.sourceOf(record)
-	if a := st.agents[agent]; a != nil {
-		src = st.sourceOf(a.ID)
-		if a.NameLatin != "" {
-			doc.Name = a.NameLatin
-		}
-		doc.NativeName, doc.NameKana = a.Name, a.NameKana
-		doc.BirthDate, doc.DeathDate = validDate(a.Birth), validDate(a.Death)
-		if doc.BirthDate != "" && doc.DeathDate != "" && doc.DeathDate < doc.BirthDate {
-			doc.DeathDate = ""
-		}
-		ids := append([]wiki.ExternalID{{Site: dataset.SiteMADB, ID: a.ID}}, toWikiIDs(a.ExternalIDs, wiki.KindPerson)...)
-		doc.ExternalIDs = st.freeIDs(0, ids)
-	}
-	doc.Sources = []wiki.Source{src}
-	for i := range doc.ExternalIDs {
-		doc.ExternalIDs[i].Source = src.Key
-	}
-	id, err := c.Create(ctx, wiki.KindPerson, doc)
-	if err != nil {
-		return 0, err
-	}
-	st.claim(id, doc.ExternalIDs)
-	set(st, st.people, key, id)
-	st.count(&st.sum.People)
-	return wiki.Ref(id), nil
+	return st.create(ctx, c, wiki.KindPerson, doc, f.ids, st.people, key, &st.sum.People)
 }
 
 // company finds or creates, in the changeset, the page of a company named in a record.
@@ -339,32 +316,48 @@ func (st *state) company(ctx context.Context, c *edit.Changes, name, agent, reco
 	if id := st.companies[key]; id > 0 {
 		return wiki.Ref(id), nil
 	}
-	doc := &wiki.Company{Name: name}
-	if !latin(name) {
-		doc.NativeName = name
-	}
-	src := st.sourceOf(record)
+	f := st.agentFacts(name, agent, record, wiki.KindCompany)
+	doc := &wiki.Company{Name: f.name, NativeName: f.native, NameKana: f.kana, Founded: f.from, Dissolved: f.until,
+		ExternalIDs: f.ids, Sources: []wiki.Source{f.source}}
+	return st.create(ctx, c, wiki.KindCompany, doc, f.ids, st.companies, key, &st.sum.Companies)
+}
+
+// agentFacts is what a new page of a person or company named in a record says: the name as the
+// record writes it, and what the data set's entry for them (agent, when there is one) adds.
+type agentFacts struct {
+	name, native, kana string
+	from, until        string // birth and death, or founding and dissolution
+	ids                []wiki.ExternalID
+	source             wiki.Source
+}
+
+func (st *state) agentFacts(name, agent, record string, kind wiki.Kind) agentFacts {
+	f := agentFacts{name: name, native: nativeName(name), source: st.sourceOf(record)}
 	if a := st.agents[agent]; a != nil {
-		src = st.sourceOf(a.ID)
+		f.source = st.sourceOf(a.ID)
 		if a.NameLatin != "" {
-			doc.Name = a.NameLatin
+			f.name = a.NameLatin
 		}
-		doc.NativeName, doc.NameKana = a.Name, a.NameKana
-		doc.Founded, doc.Dissolved = validDate(a.Birth), validDate(a.Death)
-		ids := append([]wiki.ExternalID{{Site: dataset.SiteMADB, ID: a.ID}}, toWikiIDs(a.ExternalIDs, wiki.KindCompany)...)
-		doc.ExternalIDs = st.freeIDs(0, ids)
+		f.native, f.kana = a.Name, a.NameKana
+		f.from, f.until = validDate(a.Birth), validDate(a.Death)
+		f.ids = st.freeIDs(0, append([]wiki.ExternalID{{Site: dataset.SiteMADB, ID: a.ID}}, toWikiIDs(a.ExternalIDs, kind)...))
+		for i := range f.ids {
+			f.ids[i].Source = f.source.Key
+		}
 	}
-	doc.Sources = []wiki.Source{src}
-	for i := range doc.ExternalIDs {
-		doc.ExternalIDs[i].Source = src.Key
-	}
-	id, err := c.Create(ctx, wiki.KindCompany, doc)
+	return f
+}
+
+// create makes the page of a person or company in the changeset and indexes it by name key.
+func (st *state) create(ctx context.Context, c *edit.Changes, kind wiki.Kind, doc wiki.Document, ids []wiki.ExternalID,
+	index map[string]int64, key string, counter *int) (wiki.Ref, error) {
+	id, err := c.Create(ctx, kind, doc)
 	if err != nil {
 		return 0, err
 	}
-	st.claim(id, doc.ExternalIDs)
-	set(st, st.companies, key, id)
-	st.count(&st.sum.Companies)
+	st.claim(id, ids)
+	set(st, index, key, id)
+	st.count(counter)
 	return wiki.Ref(id), nil
 }
 
