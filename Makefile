@@ -23,7 +23,8 @@ lint:
 fmt:
 	gofmt -w .
 
-# The import benchmarks import whole data sets once per run; the others take 2000 rounds.
+# Pages and edits take 2000 rounds; reading a whole data set takes 5; importing one, once.
 bench:
-	$(GO) test -run='^$$' -bench=. -benchmem -benchtime=2000x $$($(GO) list ./... | grep -v internal/importer)
+	$(GO) test -run='^$$' -bench=. -benchmem -benchtime=2000x $$($(GO) list ./... | grep -v -e internal/importer -e internal/dataset)
+	$(GO) test -run='^$$' -bench=. -benchmem -benchtime=5x ./internal/dataset/
 	$(GO) test -run='^$$' -bench=. -benchtime=1x ./internal/importer/

@@ -229,15 +229,7 @@ func (s *Service) apply(ctx context.Context, tx *store.Tx, author int64, summary
 	if err := tx.SetChangesetPoints(ctx, id, c.points); err != nil {
 		return Result{}, err
 	}
-	promoted, err := tx.CreditAuthor(ctx, c.author, c.points, s.TrustAfter)
-	if err != nil {
-		return Result{}, err
-	}
-	res.Promoted = promoted
-	if announce {
-		return res, tx.Announce(ctx, c.touched)
-	}
-	return res, nil
+	return res, s.credit(ctx, c, &res, announce)
 }
 
 func newChanges(tx *store.Tx, author store.User, role auth.Role, summary string, changeset int64, pending bool) *Changes {
@@ -245,13 +237,17 @@ func newChanges(tx *store.Tx, author store.User, role auth.Role, summary string,
 		created: map[int64]wiki.Kind{}, proposed: map[int64]*proposal{}}
 }
 
-// credit counts an accepted changeset to its author and announces its changes.
-func (s *Service) credit(ctx context.Context, c *Changes, res *Result) error {
+// credit counts an accepted changeset to its author and, unless a batch announces them all
+// at once, announces its changes.
+func (s *Service) credit(ctx context.Context, c *Changes, res *Result, announce bool) error {
 	promoted, err := c.tx.CreditAuthor(ctx, c.author, c.points, s.TrustAfter)
 	if err != nil {
 		return err
 	}
 	res.Promoted = promoted
+	if !announce {
+		return nil
+	}
 	return c.tx.Announce(ctx, c.touched)
 }
 

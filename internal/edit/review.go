@@ -88,7 +88,7 @@ func (s *Service) Approve(ctx context.Context, changeset, moderator int64) (Resu
 			return err
 		}
 		res = Result{Changeset: changeset, Status: store.StatusAccepted, Entities: c.touched}
-		return s.credit(ctx, c, &res)
+		return s.credit(ctx, c, &res, true)
 	})
 	if err != nil {
 		return Result{}, err
