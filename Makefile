@@ -25,6 +25,6 @@ fmt:
 
 # Pages and edits take 2000 rounds; reading a whole data set takes 5; importing one, once.
 bench:
-	$(GO) test -run='^$$' -bench=. -benchmem -benchtime=2000x $$($(GO) list ./... | grep -v -e internal/importer -e internal/dataset)
+	$(GO) test -run='^$$' -bench=. -benchmem -benchtime=2000x -timeout=30m $$($(GO) list ./... | grep -v -e internal/importer -e internal/dataset)
 	$(GO) test -run='^$$' -bench=. -benchmem -benchtime=5x ./internal/dataset/
-	$(GO) test -run='^$$' -bench=. -benchtime=1x ./internal/importer/
+	$(GO) test -run='^$$' -bench=. -benchtime=1x -timeout=30m ./internal/importer/
