@@ -139,7 +139,7 @@ func (s *Service) Batch(ctx context.Context, fn func(b *Batch) error) error {
 	accepted := false
 	err := s.Store.Tx(ctx, func(tx *store.Tx) error {
 		b := &Batch{s: s, tx: tx}
-		if err := fn(b); err != nil {
+		if err := tx.WithLargeCache(ctx, 64, func() error { return fn(b) }); err != nil {
 			return err
 		}
 		accepted = b.accepted

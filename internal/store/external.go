@@ -258,3 +258,24 @@ func (c *conn) NamesOfKind(ctx context.Context, kind wiki.Kind) (map[int64]strin
 	}
 	return out, rows.Err()
 }
+
+// defaultCacheKiB is SQLite's own page cache size per connection, which the store keeps.
+const defaultCacheKiB = 2000
+
+// WithLargeCache runs fn with a page cache of mib MiB on this transaction's SQLite connection,
+// then gives the connection its usual cache back. A batch of an import writes more pages than
+// the usual 2 MB hold, and SQLite would spill them to the log and read them back within the
+// transaction. PostgreSQL has no such setting per connection; there fn simply runs.
+func (tx *Tx) WithLargeCache(ctx context.Context, mib int, fn func() error) error {
+	if tx.engine != SQLite {
+		return fn()
+	}
+	if _, err := tx.exec(ctx, fmt.Sprintf(`PRAGMA cache_size = -%d`, mib*1024)); err != nil {
+		return err
+	}
+	err := fn()
+	if _, rerr := tx.exec(ctx, fmt.Sprintf(`PRAGMA cache_size = -%d`, defaultCacheKiB)); rerr != nil && err == nil {
+		err = rerr
+	}
+	return err
+}
