@@ -256,7 +256,7 @@ func serve(ctx context.Context, cfg config.Config, st *store.Store, log *slog.Lo
 	if os.Getenv("GOMEMLIMIT") == "" {
 		// A soft limit: the garbage collector works harder near it rather than letting the
 		// heap double past what the page cache and the pages in flight need.
-		debug.SetMemoryLimit(112 << 20)
+		debug.SetMemoryLimit(96 << 20)
 	}
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {

@@ -30,7 +30,7 @@ type cachedPage struct {
 // wiki in memory.
 const (
 	maxCachedPages = 20_000
-	maxCachedBytes = 32 << 20
+	maxCachedBytes = 24 << 20
 )
 
 func newPageCache() *pageCache { return &pageCache{pages: make(map[string]cachedPage)} }
