@@ -102,6 +102,7 @@ type Changes struct {
 	touched   []int64
 	points    int
 	created   map[int64]wiki.Kind
+	born      map[int64]bool // entities Create made with their first revision as head
 	proposed  map[int64]*proposal
 }
 
@@ -234,7 +235,7 @@ func (s *Service) apply(ctx context.Context, tx *store.Tx, author int64, summary
 
 func newChanges(tx *store.Tx, author store.User, role auth.Role, summary string, changeset int64, pending bool) *Changes {
 	return &Changes{tx: tx, author: author.ID, role: role, summary: summary, changeset: changeset, pending: pending,
-		created: map[int64]wiki.Kind{}, proposed: map[int64]*proposal{}}
+		created: map[int64]wiki.Kind{}, born: map[int64]bool{}, proposed: map[int64]*proposal{}}
 }
 
 // credit counts an accepted changeset to its author and, unless a batch announces them all
@@ -278,16 +279,23 @@ func (c *Changes) Create(ctx context.Context, kind wiki.Kind, doc wiki.Document)
 	if err := c.check(ctx, doc); err != nil {
 		return 0, err
 	}
-	id, err := c.tx.CreateEntity(ctx, kind, doc.Title(), segment(kind, doc))
+	if c.pending {
+		id, err := c.tx.CreateEntity(ctx, kind, doc.Title(), segment(kind, doc), 0)
+		if err != nil {
+			return 0, err
+		}
+		c.created[id] = kind
+		return id, c.propose(ctx, store.Entity{ID: id, Kind: kind}, 0, doc)
+	}
+	// The entity points to its first revision from the start, which write adds right away: a
+	// data set import creates tens of thousands of pages, and one statement less each counts.
+	id, err := c.tx.CreateEntity(ctx, kind, doc.Title(), segment(kind, doc), 1)
 	if err != nil {
 		return 0, err
 	}
 	c.created[id] = kind
-	e := store.Entity{ID: id, Kind: kind}
-	if c.pending {
-		return id, c.propose(ctx, e, 0, doc)
-	}
-	return id, c.write(ctx, e, doc)
+	c.born[id] = true
+	return id, c.write(ctx, store.Entity{ID: id, Kind: kind}, doc)
 }
 
 // Update proposes doc as entity id's next document, made from revision base. When the entity has
@@ -433,8 +441,9 @@ func (c *Changes) write(ctx context.Context, e store.Entity, doc wiki.Document) 
 		return nil
 	}
 	points := len(wiki.Diff(old, doc, func(int64) string { return "" }))
-	_, fresh := c.created[e.ID]
-	fresh = fresh && e.Head == 0
+	// A page Create just made points to this revision already and has no rows to replace. (A
+	// page created by a changeset that waited for review is not fresh when it is approved.)
+	fresh := c.born[e.ID] && e.Head == 0
 	last := 0
 	if !fresh {
 		// A page that waited for review may have revisions without a head (rejected ones).
@@ -447,8 +456,10 @@ func (c *Changes) write(ctx context.Context, e store.Entity, doc wiki.Document) 
 	if err := c.tx.InsertRevision(ctx, rev); err != nil {
 		return err
 	}
-	if err := c.tx.SetHead(ctx, e.ID, e.Head, rev.Number, doc.Title(), segment(e.Kind, doc)); err != nil {
-		return err
+	if !fresh {
+		if err := c.tx.SetHead(ctx, e.ID, e.Head, rev.Number, doc.Title(), segment(e.Kind, doc)); err != nil {
+			return err
+		}
 	}
 	if err := checkExternalIDs(ctx, c.tx, e.ID, doc); err != nil {
 		return err

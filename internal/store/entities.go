@@ -78,12 +78,14 @@ func (c *conn) entities(ctx context.Context, query string, args ...any) ([]Entit
 	return out, rows.Err()
 }
 
-// CreateEntity adds an entity with no revision yet and returns its id.
-func (c *conn) CreateEntity(ctx context.Context, kind wiki.Kind, name, segment string) (int64, error) {
+// CreateEntity adds an entity and returns its id. head is 0 for an entity that has no accepted
+// revision yet (one a changeset waiting for review proposes), or 1 when its first revision is
+// written next in the same transaction.
+func (c *conn) CreateEntity(ctx context.Context, kind wiki.Kind, name, segment string, head int) (int64, error) {
 	var id int64
 	t := now()
 	err := c.queryRow(ctx, `INSERT INTO entities (kind, head, name, name_key, segment, created_at, updated_at)
-		VALUES (?, 0, ?, ?, ?, ?, ?) RETURNING id`, kind, name, NameKey(name), segment, t, t).Scan(&id)
+		VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`, kind, head, name, NameKey(name), segment, t, t).Scan(&id)
 	if err != nil {
 		return 0, fmt.Errorf("store: create %s: %w", kind, c.mapErr(err))
 	}
