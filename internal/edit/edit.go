@@ -9,6 +9,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"reflect"
 	"strings"
 	"time"
 
@@ -461,10 +462,16 @@ func (c *Changes) write(ctx context.Context, e store.Entity, doc wiki.Document) 
 			return err
 		}
 	}
-	if err := checkExternalIDs(ctx, c.tx, e.ID, doc); err != nil {
-		return err
+	var before wiki.Document
+	if e.Head > 0 {
+		before = old
 	}
-	if err := project(ctx, c.tx, e.ID, doc, fresh); err != nil {
+	if before == nil || !reflect.DeepEqual(externalIDs(doc), externalIDs(before)) {
+		if err := checkExternalIDs(ctx, c.tx, e.ID, doc); err != nil {
+			return err
+		}
+	}
+	if err := project(ctx, c.tx, e.ID, doc, before, fresh); err != nil {
 		return err
 	}
 	c.points += points

@@ -4,32 +4,46 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"reflect"
 	"strings"
 
 	"kioku/internal/store"
 	"kioku/internal/wiki"
 )
 
-// project rebuilds every projection row of entity id from its current document: the links, the
-// ids on other sites, and a work's plain facts. fresh says the entity was just created and has
-// no rows yet, so there is nothing to clear first.
-func project(ctx context.Context, tx *store.Tx, id int64, doc wiki.Document, fresh bool) error {
-	if err := tx.ReplaceLinks(ctx, id, wiki.Links(id, doc), fresh); err != nil {
-		return err
-	}
-	if err := tx.ReplaceExternalIDs(ctx, id, externalIDs(doc), fresh); err != nil {
-		if errors.Is(err, store.ErrExists) {
-			// Another transaction claimed the id since checkExternalIDs looked.
-			return wiki.Invalid("an id on another site that this page gives was just given to another page")
+// project rebuilds the projection rows of entity id from its current document doc: the links,
+// the ids on other sites, and a work's plain facts. old is the document before (nil when
+// unknown): rows that would come out the same are left as they are, so that an edit of a
+// description rewrites none. fresh says the entity was just created and has no rows yet.
+func project(ctx context.Context, tx *store.Tx, id int64, doc, old wiki.Document, fresh bool) error {
+	if links := wiki.Links(id, doc); fresh || old == nil || !reflect.DeepEqual(links, wiki.Links(id, old)) {
+		if err := tx.ReplaceLinks(ctx, id, links, fresh); err != nil {
+			return err
 		}
-		return err
 	}
-	var facts *store.WorkFacts
-	if w, ok := doc.(*wiki.Work); ok {
-		facts = &store.WorkFacts{Medium: w.Medium, StartDate: w.StartDate, EndDate: w.EndDate, Episodes: w.Episodes,
-			OriginalTitle: w.OriginalTitle}
+	if ids := externalIDs(doc); fresh || old == nil || !reflect.DeepEqual(ids, externalIDs(old)) {
+		if err := tx.ReplaceExternalIDs(ctx, id, ids, fresh); err != nil {
+			if errors.Is(err, store.ErrExists) {
+				// Another transaction claimed the id since checkExternalIDs looked.
+				return wiki.Invalid("an id on another site that this page gives was just given to another page")
+			}
+			return err
+		}
 	}
-	return tx.ReplaceWorkFacts(ctx, id, facts, fresh)
+	if facts := workFacts(doc); fresh || old == nil || !reflect.DeepEqual(facts, workFacts(old)) {
+		return tx.ReplaceWorkFacts(ctx, id, facts, fresh)
+	}
+	return nil
+}
+
+// workFacts is a work's row of the facts projection; nil for other kinds.
+func workFacts(doc wiki.Document) *store.WorkFacts {
+	w, ok := doc.(*wiki.Work)
+	if !ok {
+		return nil
+	}
+	return &store.WorkFacts{Medium: w.Medium, StartDate: w.StartDate, EndDate: w.EndDate, Episodes: w.Episodes,
+		OriginalTitle: w.OriginalTitle}
 }
 
 // externalIDs returns the ids a document gives on other sites.
