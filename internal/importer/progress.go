@@ -14,7 +14,7 @@ type progress struct {
 	w        io.Writer
 	terminal bool
 	total    int
-	done_    int
+	n        int
 	start    time.Time
 	lastStep int
 }
@@ -27,18 +27,18 @@ func (p *progress) add(n int) {
 	if p.w == nil || p.total == 0 {
 		return
 	}
-	p.done_ += n
+	p.n += n
 	elapsed := time.Since(p.start)
-	rate := float64(p.done_) / max(elapsed.Seconds(), 1e-3)
-	left := time.Duration(float64(p.total-p.done_)/max(rate, 1e-3)) * time.Second
-	line := fmt.Sprintf("%d/%d records · %.0f/s · %s left", p.done_, p.total, rate, left.Round(time.Second))
+	rate := float64(p.n) / max(elapsed.Seconds(), 1e-3)
+	left := time.Duration(float64(p.total-p.n)/max(rate, 1e-3)) * time.Second
+	line := fmt.Sprintf("%d/%d records · %.0f/s · %s left", p.n, p.total, rate, left.Round(time.Second))
 	if p.terminal {
 		const width = 30
-		filled := width * p.done_ / p.total
+		filled := width * p.n / p.total
 		fmt.Fprintf(p.w, "\r[%s%s] %s\x1b[K", strings.Repeat("=", filled), strings.Repeat(" ", width-filled), line)
 		return
 	}
-	if step := 10 * p.done_ / p.total; step > p.lastStep || p.done_ == p.total {
+	if step := 10 * p.n / p.total; step > p.lastStep || p.n == p.total {
 		p.lastStep = step
 		fmt.Fprintln(p.w, line)
 	}
