@@ -303,3 +303,67 @@ func snapshot(t testing.TB, s *store.Store) map[string]string {
 	out["revisions"] = strconv.Itoa(count(t, s, `SELECT COUNT(*) FROM revisions`))
 	return out
 }
+
+// TestImportAniDBSample imports AniDB's titles of the works of a bangumi-data sample, and of a
+// few works bangumi-data does not know: the first join their pages by AniDB id, the others
+// become pages of their own, of no known type.
+func TestImportAniDBSample(t *testing.T) {
+	bangumi := bangumiSample(t, "1995")
+	all, err := dataset.ReadAniDB(dataFile(t, "anidb-titles", "anime-titles.dat.gz"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	known := map[string]bool{}
+	for _, w := range bangumi.Works {
+		for _, x := range w.ExternalIDs {
+			if x.Site == dataset.SiteAniDB {
+				known[x.ID] = true
+			}
+		}
+	}
+	set := *all
+	set.Works, set.Bad = nil, nil
+	unknown := 0
+	for _, w := range all.Works {
+		switch {
+		case known[w.ID]:
+			set.Works = append(set.Works, w)
+		case unknown < 5 && w.ID > "90000":
+			set.Works = append(set.Works, w)
+			unknown++
+		}
+	}
+	set.Read = len(set.Works)
+	forEachEngine(t, func(t *testing.T, s *store.Store) {
+		run(t, s, bangumi)
+		sum := run(t, s, &set)
+		if sum.Matches["id"] != len(set.Works)-unknown || sum.Created < 1 || sum.Proposed != 0 {
+			t.Errorf("AniDB import: %+v, want %d matched by id and none proposed", sum, len(set.Works)-unknown)
+		}
+		e, w := workOf(t, s, dataset.AniDB, "22")
+		if fromBangumi, _ := workOf(t, s, dataset.Bangumi, "bangumi:265"); fromBangumi.ID != e.ID {
+			t.Fatalf("AniDB 22 is on #%d, Evangelion from bangumi-data on #%d", e.ID, fromBangumi.ID)
+		}
+		titles := map[string]bool{}
+		for _, ti := range w.Titles {
+			titles[ti.Language+"|"+ti.Kind+"|"+ti.Text] = ti.Source == wiki.SourceKey(dataset.AniDB, "22")
+		}
+		for _, want := range []string{"x-jat|main|Shinseiki Evangelion", "x-jat|short|eva", "ko|official|신세기 에반게리온"} {
+			if !titles[want] {
+				t.Errorf("Evangelion's titles lack %q from AniDB: %v", want, titles)
+			}
+		}
+		// bangumi-data gave the English title first: it keeps it, and the page has it once.
+		if fromAniDB, ok := titles["en|official|Neon Genesis Evangelion"]; !ok || fromAniDB {
+			t.Errorf("the English title: present %v, from AniDB %v; want it once, from bangumi-data", ok, fromAniDB)
+		}
+		// The page keeps bangumi-data's name and type; AniDB adds, it does not overwrite.
+		if w.Medium != wiki.MediumTV || w.OriginalTitle != "新世紀エヴァンゲリオン" {
+			t.Errorf("Evangelion after AniDB: type %q, original title %q", w.Medium, w.OriginalTitle)
+		}
+		var only int
+		if err := s.DB().QueryRow(`SELECT COUNT(*) FROM works WHERE medium = ''`).Scan(&only); err != nil || only != unknown {
+			t.Errorf("%d works of unknown type, want the %d AniDB alone knows (%v)", only, unknown, err)
+		}
+	})
+}
