@@ -133,59 +133,6 @@ func (s *Service) Apply(ctx context.Context, author int64, summary string, fn fu
 	return res, nil
 }
 
-// Batch runs many changesets in one transaction, for importers: committing once for a thousand
-// records instead of once each is what makes a whole data set load in a minute. A changeset of
-// the batch that fails leaves nothing behind and the others stand; if fn fails, or the commit
-// does, none of the batch is saved.
-func (s *Service) Batch(ctx context.Context, fn func(b *Batch) error) error {
-	accepted := false
-	err := s.Store.Tx(ctx, func(tx *store.Tx) error {
-		b := &Batch{s: s, tx: tx}
-		if err := tx.WithLargeCache(ctx, 64, func() error { return fn(b) }); err != nil {
-			return err
-		}
-		accepted = b.accepted
-		if accepted {
-			// One announcement for the whole batch: it may touch thousands of pages.
-			return tx.Announce(ctx, nil)
-		}
-		return nil
-	})
-	if err == nil && accepted && s.OnAccept != nil {
-		s.OnAccept(nil)
-	}
-	return err
-}
-
-// Batch is a transaction holding several changesets.
-type Batch struct {
-	s        *Service
-	tx       *store.Tx
-	accepted bool
-}
-
-// Tx is the batch's transaction, for reads that must see what the batch wrote.
-func (b *Batch) Tx() *store.Tx { return b.tx }
-
-// Apply runs fn as one changeset of the batch, like Service.Apply. With propose set, the
-// changeset waits for review whatever its author's role: an importer proposes the values that
-// would overwrite a person's edit.
-func (b *Batch) Apply(ctx context.Context, author int64, summary string, propose bool, fn func(c *Changes) error) (Result, error) {
-	var res Result
-	err := b.tx.Savepoint(ctx, func() error {
-		var err error
-		res, err = b.s.apply(ctx, b.tx, author, summary, propose, false, fn)
-		return err
-	})
-	if err != nil {
-		return Result{}, err
-	}
-	if res.Status == store.StatusAccepted {
-		b.accepted = true
-	}
-	return res, nil
-}
-
 // apply makes one changeset inside tx. announce is false in a batch, which announces once.
 func (s *Service) apply(ctx context.Context, tx *store.Tx, author int64, summary string, propose, announce bool, fn func(c *Changes) error) (Result, error) {
 	summary = strings.TrimSpace(summary)
