@@ -186,7 +186,9 @@ func TestLoad(t *testing.T) {
 				t.Errorf("second load = %q, %v; want the same password %q", again, err, password)
 			}
 			revisions := 0
-			_ = s.DB().QueryRow(`SELECT COUNT(*) FROM revisions`).Scan(&revisions)
+			if err := s.DB().QueryRow(`SELECT COUNT(*) FROM revisions`).Scan(&revisions); err != nil || revisions == 0 {
+				t.Fatalf("revisions: %d, %v", revisions, err)
+			}
 			if err := demo.LoadSlice(ctx, svc); err != nil {
 				t.Errorf("second load of the slice: %v", err)
 			}
@@ -194,7 +196,9 @@ func TestLoad(t *testing.T) {
 				t.Errorf("works named %s after a second load = %d, want 1", f.Work.Name, len(n))
 			}
 			after := 0
-			_ = s.DB().QueryRow(`SELECT COUNT(*) FROM revisions`).Scan(&after)
+			if err := s.DB().QueryRow(`SELECT COUNT(*) FROM revisions`).Scan(&after); err != nil {
+				t.Fatal(err)
+			}
 			if after != revisions {
 				t.Errorf("a second load made %d revisions", after-revisions)
 			}

@@ -377,9 +377,12 @@ func (c *Changes) write(ctx context.Context, e store.Entity, doc wiki.Document) 
 		if old, err = wiki.Decode(e.Kind, cur.Document); err != nil {
 			return err
 		}
-		// A value the edit changed is no longer what a source said it was.
-		doc = wiki.Clone(doc)
-		wiki.Reattribute(old, doc)
+		// A value the edit changed is no longer what a source said it was. (Reattribute
+		// changes the document, which the caller still holds: it gets a copy.)
+		if len(wiki.SourcesOf(doc)) > 0 {
+			doc = wiki.Clone(doc)
+			wiki.Reattribute(old, doc)
+		}
 	}
 	data, err := wiki.Encode(doc)
 	if err != nil {

@@ -277,41 +277,35 @@ func otherAttributions(doc wiki.Document, source string) map[string]bool {
 
 // setFields records in doc's entry for source which plain fields the source gave.
 func setFields(doc wiki.Document, source string, fields []string) {
-	v := reflect.ValueOf(doc).Elem()
-	for i := range v.NumField() {
-		if v.Field(i).Type() != reflect.TypeFor[[]wiki.Source]() {
-			continue
-		}
-		list := v.Field(i)
-		for j := range list.Len() {
-			s := list.Index(j).Addr().Interface().(*wiki.Source)
-			if s.Key == source {
-				slices.Sort(fields)
-				s.Fields = slices.Compact(fields)
-				if len(s.Fields) == 0 {
-					s.Fields = nil
-				}
-			}
+	list := wiki.SourceList(doc)
+	if list == nil {
+		return
+	}
+	slices.Sort(fields)
+	fields = slices.Compact(fields)
+	if len(fields) == 0 {
+		fields = nil
+	}
+	for i := range *list {
+		if (*list)[i].Key == source {
+			(*list)[i].Fields = fields
 		}
 	}
 }
 
 // putSource adds s to doc's sources, or replaces the entry with its key.
 func putSource(doc wiki.Document, s wiki.Source) {
-	v := reflect.ValueOf(doc).Elem()
-	for i := range v.NumField() {
-		if v.Field(i).Type() != reflect.TypeFor[[]wiki.Source]() {
-			continue
-		}
-		list := v.Field(i).Addr().Interface().(*[]wiki.Source)
-		for j := range *list {
-			if (*list)[j].Key == s.Key {
-				(*list)[j] = s
-				return
-			}
-		}
-		*list = append(*list, s)
+	list := wiki.SourceList(doc)
+	if list == nil {
+		return
 	}
+	for i := range *list {
+		if (*list)[i].Key == s.Key {
+			(*list)[i] = s
+			return
+		}
+	}
+	*list = append(*list, s)
 }
 
 // givenFields lists the plain fields a contribution gives a value for.

@@ -103,13 +103,14 @@ func TestImportMediaArtsSlice(t *testing.T) {
 		}
 
 		// A film series of several films is a franchise; its films point to it.
-		if len(m.Franchises) > 0 {
-			f, err := s.EntityByExternalID(ctx, "madb", m.Franchises[0].ID)
-			if err != nil || f.Kind != wiki.KindFranchise {
-				t.Errorf("franchise %s: %+v, %v", m.Franchises[0].ID, f, err)
-			} else if links, err := s.LinksTo(ctx, f.ID, wiki.RelFranchise); err != nil || len(links) < 2 {
-				t.Errorf("works of franchise %s: %d, %v", f.Name, len(links), err)
-			}
+		if len(m.Franchises) == 0 {
+			t.Fatal("the slice has no franchise")
+		}
+		f, err := s.EntityByExternalID(ctx, "madb", m.Franchises[0].ID)
+		if err != nil || f.Kind != wiki.KindFranchise {
+			t.Errorf("franchise %s: %+v, %v", m.Franchises[0].ID, f, err)
+		} else if links, err := s.LinksTo(ctx, f.ID, wiki.RelFranchise); err != nil || len(links) < 2 {
+			t.Errorf("works of franchise %s: %d, %v", f.Name, len(links), err)
 		}
 
 		// Running both again changes nothing.

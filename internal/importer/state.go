@@ -298,7 +298,7 @@ func (st *state) person(ctx context.Context, c *edit.Changes, name, agent, recor
 	f := st.agentFacts(name, agent, record, wiki.KindPerson)
 	doc := &wiki.Person{Name: f.name, NativeName: f.native, NameKana: f.kana, BirthDate: f.from, DeathDate: f.until,
 		ExternalIDs: f.ids, Sources: []wiki.Source{f.source}}
-	if doc.BirthDate != "" && doc.DeathDate != "" && doc.DeathDate < doc.BirthDate {
+	if doc.BirthDate != "" && doc.DeathDate != "" && wiki.DateBefore(doc.DeathDate, doc.BirthDate) {
 		doc.DeathDate = ""
 	}
 	return st.create(ctx, c, wiki.KindPerson, doc, f.ids, st.people, key, &st.sum.People)

@@ -83,7 +83,7 @@ func (r *run) workDoc(ctx context.Context, c *edit.Changes, w *dataset.Work, ent
 	if doc.OriginalLanguage == "" && w.Title != "" && r.set.Source == dataset.MADB {
 		doc.OriginalLanguage = "ja"
 	}
-	if doc.StartDate != "" && doc.EndDate != "" && doc.EndDate[:min(len(doc.EndDate), len(doc.StartDate))] < doc.StartDate[:min(len(doc.EndDate), len(doc.StartDate))] {
+	if doc.StartDate != "" && doc.EndDate != "" && wiki.DateBefore(doc.EndDate, doc.StartDate) {
 		doc.EndDate = ""
 	}
 	if w.Medium == wiki.MediumFilm {

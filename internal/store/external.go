@@ -211,35 +211,6 @@ func (tx *Tx) Savepoint(ctx context.Context, fn func() error) error {
 	return nil
 }
 
-// WorkIndexEntry is what an importer needs to know of a work to match records to it.
-type WorkIndexEntry struct {
-	ID            int64
-	Name          string
-	Medium        wiki.Medium
-	StartDate     string
-	EndDate       string
-	OriginalTitle string
-}
-
-// WorkIndex lists every work with an accepted revision, for matching imported records.
-func (c *conn) WorkIndex(ctx context.Context) ([]WorkIndexEntry, error) {
-	rows, err := c.query(ctx, `SELECT e.id, e.name, w.medium, w.start_date, w.end_date, w.original_title
-		FROM works w JOIN entities e ON e.id = w.entity_id WHERE e.head > 0 ORDER BY e.id`)
-	if err != nil {
-		return nil, fmt.Errorf("store: work index: %w", err)
-	}
-	defer rows.Close()
-	var out []WorkIndexEntry
-	for rows.Next() {
-		var w WorkIndexEntry
-		if err := rows.Scan(&w.ID, &w.Name, &w.Medium, &w.StartDate, &w.EndDate, &w.OriginalTitle); err != nil {
-			return nil, err
-		}
-		out = append(out, w)
-	}
-	return out, rows.Err()
-}
-
 // NamesOfKind lists the id and name of every entity of a kind with an accepted revision.
 func (c *conn) NamesOfKind(ctx context.Context, kind wiki.Kind) (map[int64]string, error) {
 	rows, err := c.query(ctx, `SELECT id, name FROM entities WHERE kind = ? AND head > 0`, kind)

@@ -47,7 +47,6 @@ func (a *App) head(ctx context.Context, e store.Entity) (wiki.Document, error) {
 // been accepted since it was rendered.
 func (a *App) Show(segment string) Handler {
 	return func(w http.ResponseWriter, r *http.Request) error {
-		anonymous := sessionFrom(r.Context()) == nil
 		page := 1
 		if raw := r.URL.Query().Get("page"); raw != "" {
 			n, err := strconv.Atoi(raw)
@@ -60,36 +59,46 @@ func (a *App) Show(segment string) Handler {
 		if page > 1 {
 			key += "?page=" + strconv.Itoa(page)
 		}
-		if anonymous {
-			if p, ok := a.cache.get(key); ok {
-				return p.serve(w, r)
+		return a.cached(w, r, key, func() ([]byte, error) {
+			e, ok, err := a.loadEntity(w, r, segment, "")
+			if err != nil || !ok {
+				return nil, err
 			}
+			doc, err := a.head(r.Context(), e)
+			if err != nil {
+				return nil, err
+			}
+			name, data, err := a.view(r.Context(), e, doc, sessionFrom(r.Context()), page)
+			if err != nil {
+				return nil, err
+			}
+			return a.renderBytes(r, name, e.Name, data)
+		})
+	}
+}
+
+// cached serves a page at key: to readers who are not signed in, a copy rendered since the last
+// accepted edit when there is one; otherwise what render makes, kept for the next such reader.
+// render returns no bytes when it answered the request itself (with a redirect).
+func (a *App) cached(w http.ResponseWriter, r *http.Request, key string, render func() ([]byte, error)) error {
+	anonymous := sessionFrom(r.Context()) == nil
+	if anonymous {
+		if p, ok := a.cache.get(key); ok {
+			return p.serve(w, r)
 		}
-		gen := a.cache.generation.Load()
-		e, ok, err := a.loadEntity(w, r, segment, "")
-		if err != nil || !ok {
-			return err
-		}
-		doc, err := a.head(r.Context(), e)
-		if err != nil {
-			return err
-		}
-		name, data, err := a.view(r.Context(), e, doc, sessionFrom(r.Context()), page)
-		if err != nil {
-			return err
-		}
-		body, err := a.renderBytes(r, name, e.Name, data)
-		if err != nil {
-			return err
-		}
-		if anonymous {
-			return a.cache.put(key, gen, body).serve(w, r)
-		}
-		w.Header().Set("Content-Type", "text/html; charset=utf-8")
-		w.Header().Set("Cache-Control", "private, no-cache")
-		_, err = w.Write(body)
+	}
+	gen := a.cache.generation.Load()
+	body, err := render()
+	if err != nil || body == nil {
 		return err
 	}
+	if anonymous {
+		return a.cache.put(key, gen, body).serve(w, r)
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Cache-Control", "private, no-cache")
+	_, err = w.Write(body)
+	return err
 }
 
 // entityView is what every entity page has: the entity, its document, its rendered long text

@@ -3,6 +3,7 @@ package web
 import (
 	"fmt"
 	"net/http"
+	"slices"
 	"strconv"
 	"time"
 
@@ -93,23 +94,15 @@ func (a *App) Season(w http.ResponseWriter, r *http.Request) error {
 		works, p.Capped = works[:maxSeasonWorks], true
 	}
 	p.Total = len(works)
-	byMedium := map[wiki.Medium]int{}
+	byMedium := map[wiki.Medium][]store.WorkRow{}
 	for _, wk := range works {
-		i, ok := byMedium[wk.Medium]
-		if !ok {
-			i = len(p.Groups)
-			byMedium[wk.Medium] = i
-			p.Groups = append(p.Groups, seasonGroup{Medium: wk.Medium})
-		}
-		p.Groups[i].Works = append(p.Groups[i].Works, wk)
+		byMedium[wk.Medium] = append(byMedium[wk.Medium], wk)
 	}
 	// Groups in the order types are listed everywhere, works without a type last.
-	ordered := make([]seasonGroup, 0, len(p.Groups))
-	for _, m := range append(p.Media, "") {
-		if i, ok := byMedium[m]; ok {
-			ordered = append(ordered, p.Groups[i])
+	for _, m := range slices.Concat(p.Media, []wiki.Medium{""}) {
+		if list := byMedium[m]; len(list) > 0 {
+			p.Groups = append(p.Groups, seasonGroup{Medium: m, Works: list})
 		}
 	}
-	p.Groups = ordered
 	return a.render(w, r, http.StatusOK, "season", "Anime of "+p.Label(), p)
 }

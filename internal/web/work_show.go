@@ -31,9 +31,6 @@ type workPage struct {
 // FieldSources lists the sources that gave one of the work's plain fields, by its JSON name.
 func (p *workPage) FieldSources(field string) []sourceView { return sourcesOfField(p.Sources, field) }
 
-// SourceOf finds the numbered source with a key, for list items that name theirs.
-func (p *workPage) SourceOf(key string) *sourceView { return sourceByKey(p.Sources, key) }
-
 // Year is the year the work started, or "".
 func (p *workPage) Year() string {
 	if len(p.Work.StartDate) >= 4 {

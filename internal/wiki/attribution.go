@@ -111,9 +111,18 @@ func unsourceItems(a, b reflect.Value, unchanged map[string]bool) {
 
 // SourcesOf returns the sources a document keeps, or nil.
 func SourcesOf(doc Document) []Source {
+	if list := SourceList(doc); list != nil {
+		return *list
+	}
+	return nil
+}
+
+// SourceList is the document's list of sources, to change in place; nil for a kind that keeps
+// none.
+func SourceList(doc Document) *[]Source {
 	v := sourcesField(reflect.ValueOf(doc).Elem())
 	if !v.IsValid() {
 		return nil
 	}
-	return v.Interface().([]Source)
+	return v.Addr().Interface().(*[]Source)
 }

@@ -100,7 +100,7 @@ func (p *Person) Validate() error {
 	v.limit("name (kana reading)", p.NameKana, 300)
 	v.date("birth date", p.BirthDate)
 	v.date("death date", p.DeathDate)
-	if p.BirthDate != "" && p.DeathDate != "" && dateBefore(p.DeathDate, p.BirthDate) {
+	if p.BirthDate != "" && p.DeathDate != "" && DateBefore(p.DeathDate, p.BirthDate) {
 		v.addf("the death date %s is before the birth date %s", p.DeathDate, p.BirthDate)
 	}
 	v.limit("birth place", p.BirthPlace, 200)
@@ -268,9 +268,9 @@ func ValidDate(v string) bool {
 	return err == nil && t.Format(time.DateOnly) == v
 }
 
-// dateBefore reports whether partial date a is certainly before partial date b: compared on
+// DateBefore reports whether partial date a is certainly before partial date b: compared on
 // the parts both have, a is earlier.
-func dateBefore(a, b string) bool {
+func DateBefore(a, b string) bool {
 	n := min(len(a), len(b))
 	return a[:n] < b[:n]
 }

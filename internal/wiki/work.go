@@ -208,7 +208,7 @@ func (w *Work) Validate() error {
 	}
 	p.date("start date", w.StartDate)
 	p.date("end date", w.EndDate)
-	if w.StartDate != "" && w.EndDate != "" && dateBefore(w.EndDate, w.StartDate) {
+	if w.StartDate != "" && w.EndDate != "" && DateBefore(w.EndDate, w.StartDate) {
 		p.addf("the end date %s is before the start date %s", w.EndDate, w.StartDate)
 	}
 	if w.Episodes < 0 || w.Episodes > 100_000 {
