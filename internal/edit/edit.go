@@ -421,7 +421,7 @@ func (c *Changes) write(ctx context.Context, e store.Entity, doc wiki.Document) 
 			return err
 		}
 	}
-	if err := project(ctx, c.tx, e.ID, doc, before, fresh); err != nil {
+	if err := project(ctx, c.tx, e.ID, e.Kind, doc, before, fresh); err != nil {
 		return err
 	}
 	c.points += points

@@ -7,15 +7,16 @@ import (
 	"reflect"
 	"strings"
 
+	"kioku/internal/search"
 	"kioku/internal/store"
 	"kioku/internal/wiki"
 )
 
 // project rebuilds the projection rows of entity id from its current document doc: the links,
-// the ids on other sites, and a work's plain facts. old is the document before (nil when
+// the ids on other sites, a work's plain facts and the entity's search terms. old is the document before (nil when
 // unknown): rows that would come out the same are left as they are, so that an edit of a
 // description rewrites none. fresh says the entity was just created and has no rows yet.
-func project(ctx context.Context, tx *store.Tx, id int64, doc, old wiki.Document, fresh bool) error {
+func project(ctx context.Context, tx *store.Tx, id int64, kind wiki.Kind, doc, old wiki.Document, fresh bool) error {
 	if links := wiki.Links(id, doc); fresh || old == nil || !reflect.DeepEqual(links, wiki.Links(id, old)) {
 		if err := tx.ReplaceLinks(ctx, id, links, fresh); err != nil {
 			return err
@@ -31,7 +32,12 @@ func project(ctx context.Context, tx *store.Tx, id int64, doc, old wiki.Document
 		}
 	}
 	if facts := workFacts(doc); fresh || old == nil || !reflect.DeepEqual(facts, workFacts(old)) {
-		return tx.ReplaceWorkFacts(ctx, id, facts, fresh)
+		if err := tx.ReplaceWorkFacts(ctx, id, facts, fresh); err != nil {
+			return err
+		}
+	}
+	if terms := search.Terms(kind, doc); fresh || old == nil || !reflect.DeepEqual(terms, search.Terms(kind, old)) {
+		return tx.ReplaceSearchTerms(ctx, id, terms, fresh)
 	}
 	return nil
 }

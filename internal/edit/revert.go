@@ -45,7 +45,7 @@ func (s *Service) Reindex(ctx context.Context) (int, error) {
 				return fmt.Errorf("edit: reindex %d: %w", h.Entity.ID, err)
 			}
 			n++
-			return project(ctx, tx, h.Entity.ID, doc, nil, true) // the projections were cleared
+			return project(ctx, tx, h.Entity.ID, h.Entity.Kind, doc, nil, true) // the projections were cleared
 		})
 		if err != nil {
 			return err

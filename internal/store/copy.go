@@ -47,6 +47,7 @@ var tables = []table{
 	{name: "external_ids", key: []string{"site", "value", "entity_id"}},
 	{name: "works", key: []string{"entity_id"}},
 	{name: "import_records", key: []string{"source", "record"}},
+	{name: "search_terms", key: []string{"id"}},
 	{name: "watches", key: []string{"user_id", "entity_id"}},
 	{name: "settings", key: []string{"name"}},
 	{name: "jobs", key: []string{"id"}},

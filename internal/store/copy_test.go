@@ -23,7 +23,10 @@ func TestCopyCoversEveryTable(t *testing.T) {
 		t.Run(string(engine), func(t *testing.T) {
 			t.Parallel()
 			s := storetest.Open(t, engine)
-			q := `SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\_%' ESCAPE '\'`
+			// A full-text index is a virtual table over shadow tables: derived, rebuilt by the
+			// triggers of the table it indexes as Copy fills it.
+			q := `SELECT name FROM pragma_table_list WHERE schema = 'main' AND type = 'table'
+				AND name NOT LIKE 'sqlite\_%' ESCAPE '\'`
 			if engine == store.Postgres {
 				q = `SELECT table_name FROM information_schema.tables
 					WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'`

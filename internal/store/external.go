@@ -137,7 +137,7 @@ func (tx *Tx) ReplaceWorkFacts(ctx context.Context, id int64, f *WorkFacts, fres
 
 // ClearProjections empties every projection table, before a rebuild.
 func (tx *Tx) ClearProjections(ctx context.Context) error {
-	for _, t := range []string{"links", "external_ids", "works"} {
+	for _, t := range []string{"links", "external_ids", "works", "search_terms"} {
 		if _, err := tx.exec(ctx, `DELETE FROM `+t); err != nil {
 			return fmt.Errorf("store: clear %s: %w", t, err)
 		}
