@@ -19,6 +19,7 @@ func Routes(app *web.App) http.Handler {
 	mux.Handle("GET /healthz", h(app.Health))
 	mux.Handle("GET /search", h(app.Search))
 	mux.Handle("GET /lookup", h(app.Lookup))
+	mux.Handle("GET /api/v1/search", h(app.SearchAPI))
 	mux.Handle("GET /external/{site}/{id...}", h(app.External))
 	mux.Handle("GET /season/{year}", h(app.Season))
 	mux.Handle("GET /season/{year}/{season}", h(app.Season))

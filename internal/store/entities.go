@@ -157,16 +157,6 @@ func (c *conn) RecentEntities(ctx context.Context, kind wiki.Kind, limit int) ([
 		ORDER BY updated_at DESC, id DESC LIMIT ?`, kind, limit)
 }
 
-// SearchNames lists entities of a kind whose name starts with or contains q, for pickers. It is
-// a plain scan; full search has its own index.
-func (c *conn) SearchNames(ctx context.Context, kind wiki.Kind, q string, limit int) ([]Entity, error) {
-	key := NameKey(q)
-	pattern := "%" + strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(key) + "%"
-	return c.entities(ctx, `SELECT `+entityColumns+` FROM entities WHERE kind = ? AND head > 0
-		AND name_key LIKE ? ESCAPE '\' ORDER BY CASE WHEN name_key = ? THEN 0 ELSE 1 END, name_key, id LIMIT ?`,
-		kind, pattern, key, limit)
-}
-
 // SetHead makes revision head the entity's current one, provided the current one is still
 // expected (compare-and-set); otherwise it returns ErrConflict. Name and segment are the
 // projection of the new document.

@@ -92,13 +92,16 @@ func (a *App) parseTemplates() error {
 			}
 			return out
 		},
-		"lower":    strings.ToLower,
-		"sections": func() []workSection { return workSections },
-		"roles":    func() []string { return creditRoles },
-		"seq":      func(n int) []int { return make([]int, n) },
-		"dict":     dict,
-		"can":      func(u *store.User, action string) bool { return auth.Role(u.Role).Can(auth.Action(action)) },
-		"list":     func(v ...string) []string { return v },
+		"lower":     strings.ToLower,
+		"sections":  func() []workSection { return workSections },
+		"roles":     func() []string { return creditRoles },
+		"seq":       func(n int) []int { return make([]int, n) },
+		"dict":      dict,
+		"can":       func(u *store.User, action string) bool { return auth.Role(u.Role).Can(auth.Action(action)) },
+		"list":      func(v ...string) []string { return v },
+		"hasKind":   func(list []wiki.Kind, k wiki.Kind) bool { return slices.Contains(list, k) },
+		"hasMedium": func(list []wiki.Medium, m wiki.Medium) bool { return slices.Contains(list, m) },
+		"inc":       func(n int) int { return n + 1 },
 		"refs": func(id, title, noun string, list []store.Entity, path string) refList {
 			return refList{ID: id, Title: title, Noun: noun, List: list, Path: path}
 		},

@@ -1,10 +1,7 @@
 package web
 
 import (
-	"encoding/json"
-	"fmt"
 	"net/http"
-	"strings"
 
 	"kioku/internal/store"
 	"kioku/internal/wiki"
@@ -51,52 +48,4 @@ func (a *App) home(r *http.Request) ([]byte, error) {
 		return nil, err
 	}
 	return a.renderBytes(r, "home", "Kioku", p)
-}
-
-type searchPage struct {
-	Query   string
-	Results []store.Entity
-}
-
-// Search finds pages by name. Full multi-script search comes with its own index; this looks
-// names up in every kind.
-func (a *App) Search(w http.ResponseWriter, r *http.Request) error {
-	q := strings.TrimSpace(r.URL.Query().Get("q"))
-	p := searchPage{Query: q}
-	if q != "" {
-		for _, k := range wiki.Kinds {
-			list, err := a.store.SearchNames(r.Context(), k, q, 20)
-			if err != nil {
-				return err
-			}
-			p.Results = append(p.Results, list...)
-		}
-	}
-	return a.render(w, r, http.StatusOK, "search", "Search", p)
-}
-
-// Lookup answers the edit forms' name suggestions: /lookup?kind=person&q=sat gives
-// [{"id":12,"name":"Satoshi Kon","label":"Satoshi Kon (#12)"}].
-func (a *App) Lookup(w http.ResponseWriter, r *http.Request) error {
-	kind := wiki.Kind(r.URL.Query().Get("kind"))
-	if !kind.Valid() {
-		return badRequest("unknown kind %q", kind)
-	}
-	type suggestion struct {
-		ID    int64  `json:"id"`
-		Name  string `json:"name"`
-		Label string `json:"label"`
-	}
-	out := []suggestion{}
-	if q := strings.TrimSpace(r.URL.Query().Get("q")); q != "" {
-		list, err := a.store.SearchNames(r.Context(), kind, q, 10)
-		if err != nil {
-			return err
-		}
-		for _, e := range list {
-			out = append(out, suggestion{ID: e.ID, Name: e.Name, Label: fmt.Sprintf("%s (#%d)", e.Name, e.ID)})
-		}
-	}
-	w.Header().Set("Content-Type", "application/json")
-	return json.NewEncoder(w).Encode(out)
 }
