@@ -265,7 +265,7 @@ func (f *folder) step() {
 		switch {
 		case f.last == 't' && n1 == 'u':
 			f.absorb(c.sp) // tsu → tu
-		case n1 == 'h' && vowel(n2):
+		case hish(n1, n2) && vowel(n2):
 			f.emit('s', c.sp)
 			f.palatal(n2, f.at(1).sp) // shi → si, sha → sya
 			used = 2
@@ -274,11 +274,11 @@ func (f *folder) step() {
 		}
 	case 'c':
 		switch {
-		case n1 == 'h' && vowel(n2):
+		case hish(n1, n2) && vowel(n2):
 			f.emit('t', c.sp)
 			f.palatal(n2, f.at(1).sp) // chi → ti, cha → tya
 			used = 2
-		case n1 == 'y' && vowel(n2), n1 == 'c' && (n2 == 'h' || n2 == 'y') && vowel(n3):
+		case n1 == 'y' && vowel(n2), n1 == 'c' && (hish(n2, n3) || n2 == 'y') && vowel(n3):
 			f.emit('t', c.sp) // cya → tya, cch → tch → tty
 		default:
 			f.emit('c', c.sp)
@@ -327,6 +327,12 @@ func (f *folder) step() {
 	}
 	f.head = (f.head + used) % len(f.q)
 	f.n -= used
+}
+
+// hish reports whether a, followed by b, is written h: an h, or the f of fu (→ hu). The
+// rules of sh and ch must see it, or folding a second time would change the key.
+func hish(a, b rune) bool {
+	return a == 'h' || a == 'f' && b == 'u'
 }
 
 // palatal writes what follows s or t for the h of sh or ch before vowel v: nothing before i
