@@ -31,6 +31,11 @@ import (
 // Fold(Fold(s)) == Fold(s) for every s.
 func Fold(s string) string {
 	var f folder
+	if !utf8.ValidString(s) {
+		// norm leaves the text after an invalid byte partly unnormalised; U+FFFD, which
+		// Fold drops, stops composition as the invalid byte does for foldOffsets.
+		s = strings.ToValidUTF8(s, "\uFFFD")
+	}
 	s = norm.NFKC.String(s)
 	f.b.Grow(len(s))
 	for _, r := range s {
