@@ -239,6 +239,16 @@ func serve(ctx context.Context, cfg config.Config, st *store.Store, log *slog.Lo
 	edits.TrustAfter, edits.EditsPerHour = cfg.TrustAfter, cfg.EditsPerHour
 	in.App.SetTrustProxy(cfg.TrustProxy)
 	handler := in.Handler
+	// A wiki written before the search index existed has pages and no search terms: a serving
+	// instance builds them in the background.
+	if missing, err := st.SearchIndexMissing(ctx); err != nil {
+		return err
+	} else if missing {
+		if _, err := st.EnqueueJob(ctx, jobs.Reindex, "", time.Now()); err != nil {
+			return err
+		}
+		log.Info("the search index is empty: rebuilding it in the background")
+	}
 	if cfg.Demo {
 		password, err := demo.Load(ctx, edits, auth.DefaultParams)
 		if err != nil {

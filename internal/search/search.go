@@ -94,6 +94,7 @@ const (
 	TierWordPrefix             // a word of a title starts with the query
 	TierContains               // a title contains the query
 	TierWords                  // every word of the query is in the titles, or names a person of the work
+	TierLinked                 // the work of a person, character or company the query names
 	TierFuzzy                  // a title is within the typos the query's words allow
 )
 
@@ -152,6 +153,9 @@ func Search(ctx context.Context, src Source, q Query) (Results, error) {
 		if err := s.everyWord(ctx); err != nil {
 			return Results{}, err
 		}
+	}
+	if err := s.linkedWorks(ctx); err != nil {
+		return Results{}, err
 	}
 	if s.allowed > 0 && len(s.found) < broadenBelow {
 		if err := s.lookup(ctx, Lookup{Key: key, Mode: Similar}); err != nil {
@@ -302,7 +306,7 @@ func (s *searcher) everyWord(ctx context.Context) error {
 			}
 		}
 	}
-	if in == nil || len(in) == 0 || len(in) > candidatePool {
+	if len(in) == 0 || len(in) > candidatePool {
 		return nil
 	}
 	ids := make([]int64, 0, len(in))
@@ -332,6 +336,40 @@ func (s *searcher) everyWord(ctx context.Context) error {
 	for id, t := range best {
 		if len(has[id]) == len(unchecked) {
 			s.consider(t, TierWords, 0)
+		}
+	}
+	return nil
+}
+
+// maxNamed is how many people, characters or companies named by a query offer their works.
+const maxNamed = 3
+
+// linkedWorks offers the works of the people, characters and companies whose name the query
+// is: searching for a director finds the director's films too, after everything whose own
+// title matches.
+func (s *searcher) linkedWorks(ctx context.Context) error {
+	if len(s.q.Kinds) > 0 && !slices.Contains(s.q.Kinds, wiki.KindWork) {
+		return nil
+	}
+	var named []int64
+	for id, r := range s.found {
+		switch r.Matched.Kind {
+		case wiki.KindPerson, wiki.KindCharacter, wiki.KindCompany:
+			if r.Tier <= TierAlias {
+				named = append(named, id)
+			}
+		}
+	}
+	if len(named) == 0 || len(named) > maxNamed {
+		return nil
+	}
+	works, err := s.src.LinkedWorks(ctx, named)
+	if err != nil {
+		return err
+	}
+	for who, list := range works {
+		for _, id := range list {
+			s.consider(Term{EntityID: id, Kind: wiki.KindWork, Field: FieldReading, Text: s.found[who].Matched.Text}, TierLinked, 0)
 		}
 	}
 	return nil

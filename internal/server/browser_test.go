@@ -11,6 +11,7 @@ import (
 
 	"github.com/chromedp/chromedp"
 
+	"kioku/internal/demo"
 	"kioku/internal/store"
 )
 
@@ -38,24 +39,7 @@ func TestBrowserAddsCredit(t *testing.T) {
 	c := s.signedIn(t, "ann")
 	_, path := newWork(t, c, "Memories", url.Values{"medium": {"film"}})
 
-	opts := append(chromedp.DefaultExecAllocatorOptions[:],
-		chromedp.ExecPath(exe),
-		chromedp.UserDataDir(t.TempDir()),
-		chromedp.NoSandbox,
-		chromedp.DisableGPU,
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.NoFirstRun,
-		chromedp.Flag("disable-quic", true),
-	)
-	alloc, cancel := chromedp.NewExecAllocator(context.Background(), opts...)
-	defer cancel()
-	ctx, cancel := chromedp.NewContext(alloc)
-	defer cancel()
-	ctx, cancel = context.WithTimeout(ctx, 60*time.Second)
-	defer cancel()
-
+	ctx := browser(t, exe)
 	err := chromedp.Do(ctx,
 		chromedp.Navigate(s.URL+"/login?next="+url.QueryEscape(path)),
 		chromedp.WaitVisible(chromedp.CSS(`input[name=name]`)),
@@ -86,5 +70,68 @@ func TestBrowserAddsCredit(t *testing.T) {
 	got := strings.Join(strings.Fields(credit), " ")
 	if heading != "Memories" || got != "Satoshi Kon Writer Screenplay" {
 		t.Errorf("after saving in the browser: heading %q, credit row %q", heading, got)
+	}
+}
+
+// browser starts a headless Chromium for one test, closed when the test ends.
+func browser(t *testing.T, exe string) context.Context {
+	opts := append(chromedp.DefaultExecAllocatorOptions[:],
+		chromedp.ExecPath(exe),
+		chromedp.UserDataDir(t.TempDir()),
+		chromedp.NoSandbox,
+		chromedp.DisableGPU,
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.NoFirstRun,
+		chromedp.Flag("disable-quic", true),
+	)
+	alloc, cancel := chromedp.NewExecAllocator(context.Background(), opts...)
+	t.Cleanup(cancel)
+	ctx, cancel := chromedp.NewContext(alloc)
+	t.Cleanup(cancel)
+	ctx, cancel = context.WithTimeout(ctx, 60*time.Second)
+	t.Cleanup(cancel)
+	return ctx
+}
+
+// TestBrowserSearchSuggestions types into the search box of the home page in a real headless
+// Chromium: suggestions appear as the reader types, and choosing one opens its page.
+func TestBrowserSearchSuggestions(t *testing.T) {
+	exe := chromium(t)
+	s := newSite(t, store.SQLite)
+	if _, err := demo.Load(context.Background(), s.Instance.App.Edits(), cheap); err != nil {
+		t.Fatal(err)
+	}
+	ctx := browser(t, exe)
+	err := chromedp.Do(ctx,
+		chromedp.Navigate(s.URL+"/"),
+		chromedp.WaitVisible(chromedp.CSS(`header.site input[name=q]`)),
+		chromedp.SendKeys(chromedp.CSS(`header.site input[name=q]`), "めもり"),
+		chromedp.WaitVisible(chromedp.CSS(`header.site ul.suggestions a`)),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	first, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(`header.site ul.suggestions li:first-child a`)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.ToLower(strings.Join(strings.Fields(first), " ")); !strings.HasPrefix(got, "memories work · film · 1995") {
+		t.Errorf("first suggestion %q, want Memories with its kind, type and year", got)
+	}
+	err = chromedp.Do(ctx,
+		chromedp.Click(chromedp.CSS(`header.site ul.suggestions li:first-child a`)),
+		chromedp.WaitVisible(chromedp.CSS(`h1#name`)),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	heading, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(`h1#name`)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if heading != "Memories" {
+		t.Errorf("choosing the suggestion opened %q", heading)
 	}
 }

@@ -37,6 +37,17 @@ func (tx *Tx) ReplaceSearchTerms(ctx context.Context, id int64, terms []search.T
 	return nil
 }
 
+// SearchIndexMissing reports whether the wiki has pages but no search terms: a store migrated
+// from before the search index, which reindex fills.
+func (c *conn) SearchIndexMissing(ctx context.Context) (bool, error) {
+	var pages, terms bool
+	err := c.queryRow(ctx, `SELECT EXISTS (SELECT 1 FROM entities WHERE head > 0), EXISTS (SELECT 1 FROM search_terms)`).Scan(&pages, &terms)
+	if err != nil {
+		return false, fmt.Errorf("store: search index: %w", c.mapErr(err))
+	}
+	return pages && !terms, nil
+}
+
 const termColumns = `t.entity_id, t.kind, t.field, t.key, t.text`
 
 // SearchTerms lists the terms that match a lookup (search.Source).

@@ -38,3 +38,88 @@
     timers.set(input, setTimeout(function () { suggest(input); }, 150));
   });
 })();
+
+// Suggestions for the search boxes: an input with data-suggest shows, under it, the first
+// results of /api/v1/search as links (name, kind, year) as the reader types. Without script
+// the box is a plain form that opens /search.
+(function () {
+  "use strict";
+  var timer, seq = 0;
+  function box(input) {
+    var list = input.parentNode.querySelector("ul.suggestions");
+    if (!list) {
+      list = document.createElement("ul");
+      list.className = "suggestions";
+      list.id = "suggestions-" + Math.random().toString(36).slice(2);
+      list.setAttribute("role", "listbox");
+      list.hidden = true;
+      input.setAttribute("aria-controls", list.id);
+      input.setAttribute("autocomplete", "off");
+      input.parentNode.appendChild(list);
+    }
+    return list;
+  }
+  function close(input) {
+    var list = box(input);
+    list.hidden = true;
+    list.textContent = "";
+    input.setAttribute("aria-expanded", "false");
+  }
+  function suggest(input) {
+    var q = input.value.trim();
+    if (!q) { close(input); return; }
+    var mine = ++seq;
+    fetch("/api/v1/search?limit=8&q=" + encodeURIComponent(q), { credentials: "same-origin" })
+      .then(function (r) { return r.ok ? r.json() : { results: [] }; })
+      .then(function (data) {
+        if (mine !== seq) return;
+        var list = box(input);
+        list.textContent = "";
+        (data.results || []).forEach(function (it) {
+          var li = document.createElement("li");
+          li.setAttribute("role", "option");
+          var a = document.createElement("a");
+          a.href = it.url;
+          a.textContent = it.name;
+          var meta = document.createElement("span");
+          meta.className = "kind";
+          meta.textContent = [it.kind, it.type, it.year].filter(Boolean).join(" · ");
+          a.appendChild(document.createTextNode(" "));
+          a.appendChild(meta);
+          if (it.matched && it.matched !== it.name) {
+            var m = document.createElement("span");
+            m.className = "matched";
+            m.textContent = it.matched;
+            a.appendChild(document.createTextNode(" "));
+            a.appendChild(m);
+          }
+          li.appendChild(a);
+          list.appendChild(li);
+        });
+        list.hidden = !list.firstChild;
+        input.setAttribute("aria-expanded", list.hidden ? "false" : "true");
+      })
+      .catch(function () {});
+  }
+  document.addEventListener("input", function (ev) {
+    var input = ev.target;
+    if (!input.hasAttribute || !input.hasAttribute("data-suggest")) return;
+    clearTimeout(timer);
+    timer = setTimeout(function () { suggest(input); }, 120);
+  });
+  document.addEventListener("keydown", function (ev) {
+    var t = ev.target;
+    var input = t.hasAttribute && t.hasAttribute("data-suggest") ? t : t.closest && t.closest("form") && t.closest("form").querySelector("[data-suggest]");
+    if (!input || !input.parentNode.querySelector("ul.suggestions")) return;
+    var links = Array.prototype.slice.call(box(input).querySelectorAll("a"));
+    var i = links.indexOf(document.activeElement);
+    if (ev.key === "Escape") { close(input); input.focus(); return; }
+    if (ev.key === "ArrowDown" && links.length) { ev.preventDefault(); links[Math.min(i + 1, links.length - 1)].focus(); }
+    if (ev.key === "ArrowUp" && links.length) { ev.preventDefault(); if (i <= 0) input.focus(); else links[i - 1].focus(); }
+  });
+  document.addEventListener("click", function (ev) {
+    document.querySelectorAll("[data-suggest]").forEach(function (input) {
+      if (!input.parentNode.contains(ev.target)) close(input);
+    });
+  });
+})();
