@@ -41,6 +41,8 @@ type Lookup struct {
 	Mode  Mode
 	Kinds []wiki.Kind // none: every kind
 	Limit int
+	// Typos is how many edits a Similar lookup must tolerate.
+	Typos int
 }
 
 // Facts is what a result shows of an entity and what filters and ties need.
@@ -115,11 +117,11 @@ type Results struct {
 	Exact int64
 }
 
-// candidatePool bounds each lookup; broadenBelow is how few good matches make Search try the
-// words of the query one by one and then misspellings.
+// candidatePool bounds each lookup; keepBest bounds the matches whose facts are read when no
+// filter needs them all.
 const (
 	candidatePool = 200
-	broadenBelow  = 20
+	keepBest      = 100
 )
 
 // Search finds the entities whose titles or names match q.Text, ranked: exact title, then
@@ -129,46 +131,73 @@ func Search(ctx context.Context, src Source, q Query) (Results, error) {
 	if utf8.RuneCountInString(q.Text) > MaxQuery {
 		return Results{}, ErrTooLong
 	}
-	key := Fold(q.Text)
-	if key == "" {
+	keys := Keys(q.Text)
+	if len(keys) == 0 {
 		return Results{}, nil
 	}
-	s := &searcher{src: src, q: q, key: key, words: uniqueWords(q.Text), found: map[int64]*Result{}}
-	s.allowed = Typos(key)
+	s := &searcher{src: src, q: q, keys: keys, words: uniqueWords(q.Text), found: map[int64]*Result{}}
+	s.allowed = Typos(keys[0])
 	if len(s.words) > 1 {
 		s.allowed = 0
 		for _, w := range s.words {
 			s.allowed += Typos(w)
 		}
 	}
-	if err := s.lookup(ctx, Lookup{Key: key, Mode: Prefix}); err != nil {
-		return Results{}, err
-	}
-	if utf8.RuneCountInString(key) >= 3 {
-		if err := s.lookup(ctx, Lookup{Key: key, Mode: Contains}); err != nil {
+	for _, key := range keys {
+		if err := s.lookup(ctx, Lookup{Key: key, Mode: Prefix}); err != nil {
 			return Results{}, err
 		}
+		if utf8.RuneCountInString(key) >= 3 {
+			if err := s.lookup(ctx, Lookup{Key: key, Mode: Contains}); err != nil {
+				return Results{}, err
+			}
+		}
 	}
-	if len(s.words) > 1 && len(s.found) < broadenBelow {
+	if len(s.words) > 1 && !s.matched(TierContains) {
 		if err := s.everyWord(ctx); err != nil {
 			return Results{}, err
 		}
 	}
-	if err := s.linkedWorks(ctx); err != nil {
+	if err := s.named(ctx); err != nil {
 		return Results{}, err
 	}
-	if s.allowed > 0 && len(s.found) < broadenBelow {
-		if err := s.lookup(ctx, Lookup{Key: key, Mode: Similar}); err != nil {
+	if s.allowed > 0 && !s.matched(TierWords) {
+		if err := s.lookup(ctx, Lookup{Key: keys[len(keys)-1], Mode: Similar, Typos: s.allowed}); err != nil {
 			return Results{}, err
 		}
 	}
 	return s.results(ctx)
 }
 
+// Keys is the keys a text is indexed and searched under: Fold of the whole text, and, when it
+// differs, the folded words joined, as Fold sees letters across spaces ("Greed Island" and
+// "Greed" must meet).
+func Keys(text string) []string {
+	var keys []string
+	if k := Fold(text); k != "" {
+		keys = append(keys, k)
+	}
+	if w := strings.Join(Words(text), ""); w != "" && (len(keys) == 0 || w != keys[0]) {
+		keys = append(keys, w)
+	}
+	return keys
+}
+
+// matched reports whether something matched at the tier given or a better one: the broader
+// ways of matching (every word in any order, misspellings) are tried only when nothing did.
+func (s *searcher) matched(tier Tier) bool {
+	for _, r := range s.found {
+		if r.Tier <= tier {
+			return true
+		}
+	}
+	return false
+}
+
 type searcher struct {
 	src     Source
 	q       Query
-	key     string
+	keys    []string
 	words   []string
 	allowed int
 	found   map[int64]*Result
@@ -176,6 +205,9 @@ type searcher struct {
 
 func (s *searcher) lookup(ctx context.Context, l Lookup) error {
 	l.Kinds, l.Limit = s.q.Kinds, candidatePool
+	if l.Mode == Similar {
+		l.Limit = 3 * candidatePool
+	}
 	terms, err := s.src.SearchTerms(ctx, l)
 	if err != nil {
 		return err
@@ -188,26 +220,49 @@ func (s *searcher) lookup(ctx context.Context, l Lookup) error {
 	return nil
 }
 
-// classify tells how well term t matches the whole query.
+// classify tells how well term t matches the query, under the best of its keys.
 func (s *searcher) classify(t Term) (Tier, int, bool) {
+	best, distance, found := Tier(0), 0, false
+	for _, key := range s.keys {
+		tier, d, ok := s.classifyKey(t, key)
+		if ok && (!found || tier < best || tier == best && d < distance) {
+			best, distance, found = tier, d, true
+		}
+	}
+	return best, distance, found
+}
+
+func (s *searcher) classifyKey(t Term, key string) (Tier, int, bool) {
 	switch {
-	case t.Key == s.key && t.Field.Main():
+	case t.Key == key && t.Field.Main():
 		return TierExact, 0, true
-	case t.Key == s.key:
+	case t.Key == key:
 		return TierAlias, 0, true
-	case strings.HasPrefix(t.Key, s.key):
+	case strings.HasPrefix(t.Key, key):
 		return TierPrefix, 0, true
-	case wordPrefix(t.Text, s.key):
+	case wordPrefix(t.Text, key):
 		return TierWordPrefix, 0, true
-	case strings.Contains(t.Key, s.key):
+	case strings.Contains(t.Key, key):
 		return TierContains, 0, true
 	}
 	if s.allowed > 0 {
-		if d, ok := Distance(t.Key, s.key, s.allowed); ok {
+		if d, ok := Distance(t.Key, key, s.allowed); ok {
 			return TierFuzzy, d, true
 		}
 	}
 	return 0, 0, false
+}
+
+// closeness is how near term t comes to the whole query: its edit distance, or one more than
+// the typos allowed. It orders the matches of one tier.
+func (s *searcher) closeness(t Term) int {
+	best := s.allowed + 1
+	for _, key := range s.keys {
+		if d, ok := Distance(t.Key, key, s.allowed); ok && d < best {
+			best = d
+		}
+	}
+	return best
 }
 
 // consider keeps t as entity's best match if it is better than what was found before.
@@ -245,131 +300,158 @@ func uniqueWords(text string) []string {
 	return out
 }
 
-// everyWord finds the entities that match each word of the query somewhere: in any of their
-// titles, in any order, or through a person, character or company linked to a work
-// ("otomo memories" finds the film Memories that Katsuhiro Otomo directed).
+// everyWord finds the entities whose titles hold every word of the query, in any order.
 func (s *searcher) everyWord(ctx context.Context) error {
-	type match struct {
-		ids       map[int64]bool
-		truncated bool
-	}
-	sets := make([]match, 0, len(s.words))
+	// The entities in every set of a word of three characters or more that the pool held
+	// whole; shorter words (which trigrams cannot find inside a title) and words that matched
+	// more than the pool are checked against the titles of those entities instead.
+	var in map[int64]bool
+	var unchecked []string
 	for _, w := range s.words {
-		l := Lookup{Key: w, Mode: Prefix, Limit: candidatePool}
-		if utf8.RuneCountInString(w) >= 3 {
-			l.Mode = Contains
+		if utf8.RuneCountInString(w) < 3 {
+			unchecked = append(unchecked, w)
+			continue
 		}
-		terms, err := s.src.SearchTerms(ctx, l)
+		terms, err := s.src.SearchTerms(ctx, Lookup{Key: w, Mode: Contains, Kinds: s.q.Kinds, Limit: candidatePool})
 		if err != nil {
 			return err
 		}
-		m := match{ids: map[int64]bool{}, truncated: len(terms) >= l.Limit}
-		var named []int64
+		if len(terms) >= candidatePool {
+			unchecked = append(unchecked, w)
+			continue
+		}
+		ids := map[int64]bool{}
 		for _, t := range terms {
-			m.ids[t.EntityID] = true
-			switch t.Kind {
-			case wiki.KindPerson, wiki.KindCharacter, wiki.KindCompany:
-				if len(named) < 50 && !slices.Contains(named, t.EntityID) {
-					named = append(named, t.EntityID)
-				}
+			if in == nil || in[t.EntityID] {
+				ids[t.EntityID] = true
 			}
 		}
-		if len(named) > 0 {
-			works, err := s.src.LinkedWorks(ctx, named)
-			if err != nil {
-				return err
-			}
-			for _, list := range works {
-				for _, id := range list {
-					m.ids[id] = true
-				}
-			}
-		}
-		sets = append(sets, m)
-	}
-	// The entities in every complete set; a word that matched more than the pool is checked
-	// against the titles of those entities instead.
-	var in map[int64]bool
-	var unchecked []string
-	for i, m := range sets {
-		if m.truncated {
-			unchecked = append(unchecked, s.words[i])
-			continue
-		}
-		if in == nil {
-			in = m.ids
-			continue
-		}
-		for id := range in {
-			if !m.ids[id] {
-				delete(in, id)
-			}
+		in = ids
+		if len(in) == 0 {
+			return nil
 		}
 	}
 	if len(in) == 0 || len(in) > candidatePool {
 		return nil
 	}
-	ids := make([]int64, 0, len(in))
-	for id := range in {
-		ids = append(ids, id)
-	}
+	return s.matchWords(ctx, keysOf(in), unchecked, TierWords, "")
+}
+
+// matchWords considers, at the given tier, those of the entities ids whose titles hold every
+// one of words. via, when set, is the name that brought them (a person's, for their works).
+func (s *searcher) matchWords(ctx context.Context, ids []int64, words []string, tier Tier, via string) error {
 	terms, err := s.src.TermsOf(ctx, ids)
 	if err != nil {
 		return err
 	}
-	slices.SortFunc(terms, func(a, b Term) int { return cmp.Compare(a.Field, b.Field) })
-	best := map[int64]Term{}
 	has := map[int64]map[string]bool{}
+	best := map[int64]Term{}
+	closest := map[int64]int{}
 	for _, t := range terms {
-		if _, ok := best[t.EntityID]; !ok {
-			best[t.EntityID] = t
-		}
-		for _, w := range unchecked {
-			if strings.Contains(t.Key, w) {
+		for _, w := range words {
+			if strings.Contains(t.Key, w) || slices.ContainsFunc(Words(t.Text), func(x string) bool { return strings.HasPrefix(x, w) }) {
 				if has[t.EntityID] == nil {
 					has[t.EntityID] = map[string]bool{}
 				}
 				has[t.EntityID][w] = true
 			}
 		}
+		d := s.closeness(t)
+		if b, ok := best[t.EntityID]; !ok || d < closest[t.EntityID] || d == closest[t.EntityID] && t.Field < b.Field {
+			best[t.EntityID], closest[t.EntityID] = t, d
+		}
 	}
 	for id, t := range best {
-		if len(has[id]) == len(unchecked) {
-			s.consider(t, TierWords, 0)
+		if len(has[id]) < len(words) {
+			continue
 		}
+		if via != "" {
+			t.Text, t.Field = via, FieldReading
+		}
+		s.consider(t, tier, closest[id])
 	}
 	return nil
 }
 
-// maxNamed is how many people, characters or companies named by a query offer their works.
-const maxNamed = 3
+func keysOf(set map[int64]bool) []int64 {
+	out := make([]int64, 0, len(set))
+	for id := range set {
+		out = append(out, id)
+	}
+	slices.Sort(out)
+	return out
+}
 
-// linkedWorks offers the works of the people, characters and companies whose name the query
-// is: searching for a director finds the director's films too, after everything whose own
-// title matches.
-func (s *searcher) linkedWorks(ctx context.Context) error {
+// people are the kinds whose names a query may give to find their works.
+var people = []wiki.Kind{wiki.KindPerson, wiki.KindCharacter, wiki.KindCompany}
+
+// Bounds on the search for people the query names.
+const (
+	maxNameWords  = 6   // a query of more words is not split into a name and title words
+	maxNamed      = 5   // people matched by one name
+	maxNamedWorks = 300 // works of them checked against the title words
+)
+
+// named finds the works of a person, character or company the query names, alone ("Otomo
+// Katsuhiro": his works, after what matches by title) or with words of the title ("otomo
+// memories", "宮崎駿 トトロ"): the query split into a name at its start or end and the rest.
+func (s *searcher) named(ctx context.Context) error {
 	if len(s.q.Kinds) > 0 && !slices.Contains(s.q.Kinds, wiki.KindWork) {
 		return nil
 	}
-	var named []int64
-	for id, r := range s.found {
-		switch r.Matched.Kind {
-		case wiki.KindPerson, wiki.KindCharacter, wiki.KindCompany:
-			if r.Tier <= TierAlias {
-				named = append(named, id)
-			}
-		}
-	}
-	if len(named) == 0 || len(named) > maxNamed {
+	n := len(s.words)
+	if n > maxNameWords {
 		return nil
 	}
-	works, err := s.src.LinkedWorks(ctx, named)
-	if err != nil {
-		return err
+	type split struct{ name, rest []string }
+	splits := []split{{name: s.words}}
+	for i := 1; i < n; i++ {
+		splits = append(splits, split{s.words[:i], s.words[i:]}, split{s.words[i:], s.words[:i]})
 	}
-	for who, list := range works {
-		for _, id := range list {
-			s.consider(Term{EntityID: id, Kind: wiki.KindWork, Field: FieldReading, Text: s.found[who].Matched.Text}, TierLinked, 0)
+	for _, sp := range splits {
+		name := strings.Join(sp.name, "")
+		if utf8.RuneCountInString(name) < 2 {
+			continue
+		}
+		terms, err := s.src.SearchTerms(ctx, Lookup{Key: name, Mode: Prefix, Kinds: people, Limit: maxNamed})
+		if err != nil {
+			return err
+		}
+		var ids []int64
+		via := map[int64]string{}
+		for _, t := range terms {
+			// A name alone must be whole; with title words, the start of a name will do.
+			if (t.Key == name || len(sp.rest) > 0) && !slices.Contains(ids, t.EntityID) {
+				ids = append(ids, t.EntityID)
+				via[t.EntityID] = t.Text
+			}
+		}
+		if len(ids) == 0 {
+			continue
+		}
+		works, err := s.src.LinkedWorks(ctx, ids)
+		if err != nil {
+			return err
+		}
+		var list []int64
+		var who string
+		for _, id := range ids {
+			for _, w := range works[id] {
+				if len(list) < maxNamedWorks && !slices.Contains(list, w) {
+					list = append(list, w)
+					who = via[id]
+				}
+			}
+		}
+		if len(list) == 0 {
+			continue
+		}
+		tier := TierWords
+		if len(sp.rest) == 0 {
+			tier = TierLinked
+		}
+		if err := s.matchWords(ctx, list, sp.rest, tier, who); err != nil {
+			return err
 		}
 	}
 	return nil
@@ -377,23 +459,46 @@ func (s *searcher) linkedWorks(ctx context.Context) error {
 
 // results fetches the facts of what was found, filters, ranks and cuts the page asked for.
 func (s *searcher) results(ctx context.Context) (Results, error) {
-	ids := make([]int64, 0, len(s.found))
-	for id := range s.found {
-		ids = append(ids, id)
+	list := make([]Result, 0, len(s.found))
+	for id, r := range s.found {
+		r.ID = id
+		list = append(list, *r)
+	}
+	byMatch := func(a, b Result) int {
+		return cmp.Or(
+			cmp.Compare(a.Tier, b.Tier),
+			cmp.Compare(a.Distance, b.Distance),
+			cmp.Compare(a.Matched.Field, b.Matched.Field),
+			cmp.Compare(a.ID, b.ID),
+		)
+	}
+	// Without filters on facts, only the best matches need theirs: the rest are past any page
+	// a reader opens, and counting the links of hundreds of entities costs more than the search.
+	filtersWorks := len(s.q.Media) > 0 || s.q.FromYear > 0 || s.q.ToYear > 0 || len(s.q.Topics) > 0
+	total := len(list)
+	if keep := max(keepBest, s.q.Offset+s.q.Limit); !filtersWorks && len(list) > keep {
+		slices.SortFunc(list, byMatch)
+		list = list[:keep]
+	}
+	ids := make([]int64, len(list))
+	for i, r := range list {
+		ids[i] = r.ID
 	}
 	facts, err := s.src.SearchFacts(ctx, ids, len(s.q.Topics) > 0)
 	if err != nil {
 		return Results{}, err
 	}
-	list := make([]Result, 0, len(facts))
-	for id, r := range s.found {
-		f, ok := facts[id]
+	kept := list[:0]
+	for _, r := range list {
+		f, ok := facts[r.ID]
 		if !ok || !s.keep(f) {
+			total--
 			continue
 		}
 		r.Facts = f
-		list = append(list, *r)
+		kept = append(kept, r)
 	}
+	list = kept
 	slices.SortFunc(list, func(a, b Result) int {
 		return cmp.Or(
 			cmp.Compare(a.Tier, b.Tier),
@@ -407,7 +512,7 @@ func (s *searcher) results(ctx context.Context) (Results, error) {
 	if len(list) > MaxResults {
 		list = list[:MaxResults]
 	}
-	out := Results{Total: len(list)}
+	out := Results{Total: min(max(total, len(list)), MaxResults)}
 	exact := 0
 	for _, r := range list {
 		if r.Tier <= TierAlias {

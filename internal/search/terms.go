@@ -91,18 +91,19 @@ type terms struct {
 
 func (t *terms) add(f Field, text string) {
 	text = strings.TrimSpace(text)
-	if text == "" || len(t.list) >= maxTerms {
+	if text == "" {
 		return
 	}
-	key := Fold(text)
-	if key == "" || t.seen[key] {
-		return
+	for _, key := range Keys(text) {
+		if len(t.list) >= maxTerms || t.seen[key] {
+			continue
+		}
+		if t.seen == nil {
+			t.seen = map[string]bool{}
+		}
+		t.seen[key] = true
+		t.list = append(t.list, Term{Field: f, Key: key, Text: text})
 	}
-	if t.seen == nil {
-		t.seen = map[string]bool{}
-	}
-	t.seen[key] = true
-	t.list = append(t.list, Term{Field: f, Key: key, Text: text})
 }
 
 // reading adds a kana reading and its romanisation.
@@ -125,7 +126,7 @@ func (t *terms) name(name, native, kana string) {
 	t.add(FieldName, name)
 	t.add(FieldOriginal, native)
 	t.reading(kana)
-	for _, n := range []string{name, native} {
+	for _, n := range []string{name, native, Romaji(kana)} {
 		if f := strings.Fields(n); len(f) == 2 {
 			t.add(FieldReading, f[1]+" "+f[0])
 		}

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -74,19 +75,28 @@ func (c *conn) SearchTerms(ctx context.Context, l search.Lookup) ([]search.Term,
 		query = `SELECT ` + termColumns + ` FROM search_terms t WHERE t.key LIKE ?` + kinds + ` ORDER BY t.key LIMIT ?`
 		args = append([]any{l.Key + "%"}, kindArgs...)
 	case l.Mode == search.Contains && c.engine == SQLite:
+		// A key that contains the query holds all its trigrams: the three rarest find few keys
+		// besides, and the search checks each key it gets. Intersecting every trigram's list,
+		// as a phrase query does, reads the long lists of common trigrams too.
+		grams, err := c.rarestTrigrams(ctx, l.Key, 3)
+		if err != nil || len(grams) == 0 {
+			return nil, err
+		}
 		query = `SELECT ` + termColumns + ` FROM search_trigrams f JOIN search_terms t ON t.id = f.rowid
-			WHERE search_trigrams MATCH ?` + kinds + ` LIMIT ?`
-		args = append([]any{`"` + l.Key + `"`}, kindArgs...)
+			WHERE search_trigrams MATCH ? AND instr(t.key, ?) > 0` + kinds + ` LIMIT ?`
+		args = append([]any{`"` + strings.Join(grams, `" AND "`) + `"`, l.Key}, kindArgs...)
 	case l.Mode == search.Contains:
 		query = `SELECT ` + termColumns + ` FROM search_terms t WHERE t.key LIKE ?` + kinds + ` LIMIT ?`
 		args = append([]any{"%" + l.Key + "%"}, kindArgs...)
 	case l.Mode == search.Similar && c.engine == SQLite:
-		grams := trigrams(l.Key)
-		if len(grams) == 0 {
-			return nil, nil
+		// One edit changes at most four trigrams (a transposition), so a key within Typos
+		// edits of the query shares one of any 4·Typos+1 of its trigrams.
+		grams, err := c.rarestTrigrams(ctx, l.Key, 4*l.Typos+1)
+		if err != nil || len(grams) == 0 {
+			return nil, err
 		}
 		query = `SELECT ` + termColumns + ` FROM search_trigrams f JOIN search_terms t ON t.id = f.rowid
-			WHERE search_trigrams MATCH ?` + kinds + ` ORDER BY f.rank LIMIT ?`
+			WHERE search_trigrams MATCH ?` + kinds + ` LIMIT ?`
 		args = append([]any{`"` + strings.Join(grams, `" OR "`) + `"`}, kindArgs...)
 	case l.Mode == search.Similar:
 		query = `SELECT ` + termColumns + ` FROM search_terms t WHERE ? <% t.key` + kinds + ` ORDER BY ? <<-> t.key LIMIT ?`
@@ -103,20 +113,43 @@ func (c *conn) SearchTerms(ctx context.Context, l search.Lookup) ([]search.Term,
 	return terms, nil
 }
 
-// trigrams lists the distinct three-character runs of key, at most 32 of them: the terms of a
-// query for keys that share some.
-func trigrams(key string) []string {
+// rarestTrigrams picks the n rarest trigrams of key, fewer when it has fewer.
+func (c *conn) rarestTrigrams(ctx context.Context, key string, n int) ([]string, error) {
 	r := []rune(key)
-	var out []string
-	seen := map[string]bool{}
-	for i := 0; i+3 <= len(r) && len(out) < 32; i++ {
-		g := string(r[i : i+3])
-		if !seen[g] {
-			seen[g] = true
-			out = append(out, g)
+	var grams []string
+	for i := 0; i+3 <= len(r); i++ {
+		if g := string(r[i : i+3]); !slices.Contains(grams, g) {
+			grams = append(grams, g)
 		}
 	}
-	return out
+	if len(grams) <= n {
+		return grams, nil
+	}
+	marks := strings.TrimSuffix(strings.Repeat("?, ", len(grams)), ", ")
+	args := make([]any, len(grams))
+	for i, g := range grams {
+		args[i] = g
+	}
+	rows, err := c.query(ctx, `SELECT term, doc FROM search_trigram_counts WHERE term IN (`+marks+`)`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("store: trigram counts: %w", err)
+	}
+	defer rows.Close()
+	counts := map[string]int{}
+	for rows.Next() {
+		var g string
+		var n int
+		if err := rows.Scan(&g, &n); err != nil {
+			return nil, err
+		}
+		counts[g] = n
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	// Trigrams no key holds are the ones the typos made: they find nothing, cost nothing.
+	slices.SortStableFunc(grams, func(a, b string) int { return counts[a] - counts[b] })
+	return grams[:n], nil
 }
 
 // TermsOf lists every search term of the given entities (search.Source).
@@ -151,6 +184,10 @@ func (c *conn) terms(ctx context.Context, query string, args ...any) ([]search.T
 	return out, rows.Err()
 }
 
+// maxLinksCounted bounds the links counted each way for one result: past it, how much the wiki
+// links to an entity no longer tells results apart, and counting costs more than the search.
+const maxLinksCounted = 200
+
 // SearchFacts gives what the results of a search show of each entity (search.Source).
 func (c *conn) SearchFacts(ctx context.Context, ids []int64, topics bool) (map[int64]search.Facts, error) {
 	out := make(map[int64]search.Facts, len(ids))
@@ -160,9 +197,10 @@ func (c *conn) SearchFacts(ctx context.Context, ids []int64, topics bool) (map[i
 	marks, args := inList(ids)
 	rows, err := c.query(ctx, `SELECT e.id, e.kind, e.name, e.segment,
 			COALESCE(w.medium, ''), COALESCE(w.start_date, ''), COALESCE(w.original_title, ''),
-			(SELECT COUNT(*) FROM links l WHERE l.target_id = e.id) + (SELECT COUNT(*) FROM links l WHERE l.source_id = e.id)
+			(SELECT COUNT(*) FROM (SELECT 1 FROM links l WHERE l.target_id = e.id LIMIT ?) a) +
+			(SELECT COUNT(*) FROM (SELECT 1 FROM links l WHERE l.source_id = e.id LIMIT ?) b)
 		FROM entities e LEFT JOIN works w ON w.entity_id = e.id
-		WHERE e.id IN (`+marks+`) AND e.head > 0`, args...)
+		WHERE e.id IN (`+marks+`) AND e.head > 0`, append([]any{maxLinksCounted, maxLinksCounted}, args...)...)
 	if err != nil {
 		return nil, fmt.Errorf("store: search facts: %w", err)
 	}
@@ -215,8 +253,9 @@ func (c *conn) LinkedWorks(ctx context.Context, ids []int64) (map[int64][]int64,
 	}
 	marks, args := inList(ids)
 	args = append(args, maxLinkedWorks)
-	rows, err := c.query(ctx, `SELECT DISTINCT l.target_id, l.source_id FROM links l JOIN entities e ON e.id = l.source_id
-		WHERE l.target_id IN (`+marks+`) AND e.kind = 'work' AND e.head > 0 LIMIT ?`, args...)
+	// CROSS JOIN keeps SQLite from starting with every work and looking for its links.
+	rows, err := c.query(ctx, `SELECT DISTINCT l.target_id, l.source_id FROM links l CROSS JOIN entities e
+		WHERE e.id = l.source_id AND l.target_id IN (`+marks+`) AND e.kind = 'work' AND e.head > 0 LIMIT ?`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: linked works: %w", err)
 	}

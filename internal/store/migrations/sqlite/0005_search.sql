@@ -14,6 +14,8 @@ CREATE INDEX search_terms_entity ON search_terms(entity_id);
 CREATE INDEX search_terms_key ON search_terms(key, kind);
 
 CREATE VIRTUAL TABLE search_trigrams USING fts5(key, content='search_terms', content_rowid='id', tokenize='trigram');
+-- How many keys hold each trigram: a misspelt query looks for keys sharing its rarest ones.
+CREATE VIRTUAL TABLE search_trigram_counts USING fts5vocab(search_trigrams, 'row');
 CREATE TRIGGER search_terms_insert AFTER INSERT ON search_terms BEGIN
     INSERT INTO search_trigrams (rowid, key) VALUES (new.id, new.key);
 END;
