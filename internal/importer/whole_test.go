@@ -71,6 +71,7 @@ func TestWholeDataSets(t *testing.T) {
 	if random.precision() < 0.99 || random.recall() < 0.95 {
 		t.Errorf("matching on the random sample: %s; want precision ≥ 0.99 and recall ≥ 0.95", random)
 	}
+	t.Run("search", func(t *testing.T) { searchQuality(t, s) })
 }
 
 // quality counts the merges of a labelled sample: a true merge joins a bangumi-data record to

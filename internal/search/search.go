@@ -63,8 +63,8 @@ func (f Facts) Path() string { return wiki.Path(f.Segment, f.ID, f.Name) }
 
 // Source is the index Search reads: the store implements it over its projection tables.
 type Source interface {
-	// SearchTerms lists terms matching a lookup, at most its Limit.
-	SearchTerms(ctx context.Context, l Lookup) ([]Term, error)
+	// SearchTerms lists the terms matching each lookup, at most its Limit, in one round trip.
+	SearchTerms(ctx context.Context, lookups ...Lookup) ([][]Term, error)
 	// TermsOf lists every term of the given entities.
 	TermsOf(ctx context.Context, ids []int64) ([]Term, error)
 	// SearchFacts gives the facts of the given entities that exist and have an accepted
@@ -143,15 +143,15 @@ func Search(ctx context.Context, src Source, q Query) (Results, error) {
 			s.allowed += Typos(w)
 		}
 	}
+	var first []Lookup
 	for _, key := range keys {
-		if err := s.lookup(ctx, Lookup{Key: key, Mode: Prefix}); err != nil {
-			return Results{}, err
-		}
+		first = append(first, Lookup{Key: key, Mode: Prefix})
 		if utf8.RuneCountInString(key) >= 3 {
-			if err := s.lookup(ctx, Lookup{Key: key, Mode: Contains}); err != nil {
-				return Results{}, err
-			}
+			first = append(first, Lookup{Key: key, Mode: Contains})
 		}
+	}
+	if err := s.lookup(ctx, first...); err != nil {
+		return Results{}, err
 	}
 	if len(s.words) > 1 && !s.matched(TierContains) {
 		if err := s.everyWord(ctx); err != nil {
@@ -162,8 +162,12 @@ func Search(ctx context.Context, src Source, q Query) (Results, error) {
 		return Results{}, err
 	}
 	if s.allowed > 0 && !s.matched(TierWords) {
-		if err := s.lookup(ctx, Lookup{Key: keys[len(keys)-1], Mode: Similar, Typos: s.allowed}); err != nil {
-			return Results{}, err
+		// A reader makes one typo, sometimes two, whatever the query's length allows: each typo
+		// tolerated widens the lookup of candidates, so one is tried before two.
+		for typos := 1; typos <= min(s.allowed, 2) && !s.matched(TierFuzzy); typos++ {
+			if err := s.lookup(ctx, Lookup{Key: keys[len(keys)-1], Mode: Similar, Typos: typos}); err != nil {
+				return Results{}, err
+			}
 		}
 	}
 	return s.results(ctx)
@@ -203,18 +207,22 @@ type searcher struct {
 	found   map[int64]*Result
 }
 
-func (s *searcher) lookup(ctx context.Context, l Lookup) error {
-	l.Kinds, l.Limit = s.q.Kinds, candidatePool
-	if l.Mode == Similar {
-		l.Limit = 3 * candidatePool
+func (s *searcher) lookup(ctx context.Context, lookups ...Lookup) error {
+	for i := range lookups {
+		lookups[i].Kinds, lookups[i].Limit = s.q.Kinds, candidatePool
+		if lookups[i].Mode == Similar {
+			lookups[i].Limit = 10 * candidatePool
+		}
 	}
-	terms, err := s.src.SearchTerms(ctx, l)
+	found, err := s.src.SearchTerms(ctx, lookups...)
 	if err != nil {
 		return err
 	}
-	for _, t := range terms {
-		if tier, d, ok := s.classify(t); ok {
-			s.consider(t, tier, d)
+	for _, terms := range found {
+		for _, t := range terms {
+			if tier, d, ok := s.classify(t); ok {
+				s.consider(t, tier, d)
+			}
 		}
 	}
 	return nil
@@ -268,8 +276,8 @@ func (s *searcher) closeness(t Term) int {
 // consider keeps t as entity's best match if it is better than what was found before.
 func (s *searcher) consider(t Term, tier Tier, distance int) {
 	r, ok := s.found[t.EntityID]
-	if ok && (r.Tier < tier || r.Tier == tier && (r.Distance < distance ||
-		r.Distance == distance && r.Matched.Field <= t.Field)) {
+	if ok && cmp.Or(cmp.Compare(r.Tier, tier), cmp.Compare(r.Distance, distance),
+		cmp.Compare(s.spare(r.Matched), s.spare(t)), cmp.Compare(r.Matched.Field, t.Field)) <= 0 {
 		return
 	}
 	if !ok {
@@ -277,6 +285,12 @@ func (s *searcher) consider(t Term, tier Tier, distance int) {
 		s.found[t.EntityID] = r
 	}
 	r.Matched, r.Tier, r.Distance = t, tier, distance
+}
+
+// spare is how many characters term t has more or fewer than the query: of two matches
+// otherwise alike, the one with less besides the query is the closer.
+func (s *searcher) spare(t Term) int {
+	return abs(utf8.RuneCountInString(t.Key) - utf8.RuneCountInString(s.keys[0]))
 }
 
 // wordPrefix reports whether key starts at the beginning of one of text's words.
@@ -302,22 +316,34 @@ func uniqueWords(text string) []string {
 
 // everyWord finds the entities whose titles hold every word of the query, in any order.
 func (s *searcher) everyWord(ctx context.Context) error {
-	// The entities in every set of a word of three characters or more that the pool held
-	// whole; shorter words (which trigrams cannot find inside a title) and words that matched
-	// more than the pool are checked against the titles of those entities instead.
-	var in map[int64]bool
-	var unchecked []string
-	for _, w := range s.words {
-		if utf8.RuneCountInString(w) < 3 {
+	// The entities found by every word that the index can look for inside titles: the longest
+	// first, as they are the rarest, so that the sets shrink fast. Short words (which trigrams
+	// cannot find inside a title, or find in thousands) and words that matched more than the
+	// pool are checked against the titles of those entities instead.
+	words := slices.Clone(s.words)
+	slices.SortStableFunc(words, func(a, b string) int { return utf8.RuneCountInString(b) - utf8.RuneCountInString(a) })
+	shortest := 4
+	if utf8.RuneCountInString(words[0]) < shortest {
+		shortest = 3
+	}
+	var unchecked, looked []string
+	var lookups []Lookup
+	for _, w := range words {
+		if utf8.RuneCountInString(w) < shortest {
 			unchecked = append(unchecked, w)
 			continue
 		}
-		terms, err := s.src.SearchTerms(ctx, Lookup{Key: w, Mode: Contains, Kinds: s.q.Kinds, Limit: candidatePool})
-		if err != nil {
-			return err
-		}
+		looked = append(looked, w)
+		lookups = append(lookups, Lookup{Key: w, Mode: Contains, Kinds: s.q.Kinds, Limit: candidatePool})
+	}
+	found, err := s.src.SearchTerms(ctx, lookups...)
+	if err != nil {
+		return err
+	}
+	var in map[int64]bool
+	for i, terms := range found {
 		if len(terms) >= candidatePool {
-			unchecked = append(unchecked, w)
+			unchecked = append(unchecked, looked[i])
 			continue
 		}
 		ids := map[int64]bool{}
@@ -334,20 +360,25 @@ func (s *searcher) everyWord(ctx context.Context) error {
 	if len(in) == 0 || len(in) > candidatePool {
 		return nil
 	}
-	return s.matchWords(ctx, keysOf(in), unchecked, TierWords, "")
-}
-
-// matchWords considers, at the given tier, those of the entities ids whose titles hold every
-// one of words. via, when set, is the name that brought them (a person's, for their works).
-func (s *searcher) matchWords(ctx context.Context, ids []int64, words []string, tier Tier, via string) error {
-	terms, err := s.src.TermsOf(ctx, ids)
+	terms, err := s.src.TermsOf(ctx, keysOf(in))
 	if err != nil {
 		return err
 	}
+	s.matchWords(terms, unchecked, TierWords, nil)
+	return nil
+}
+
+// matchWords considers, at the given tier, the entities of terms whose titles hold every one of
+// words. via, when set, gives the name that brought each entity (a person's, for their works),
+// and leaves out the entities it does not name.
+func (s *searcher) matchWords(terms []Term, words []string, tier Tier, via map[int64]string) {
 	has := map[int64]map[string]bool{}
 	best := map[int64]Term{}
 	closest := map[int64]int{}
 	for _, t := range terms {
+		if via != nil && via[t.EntityID] == "" {
+			continue
+		}
 		for _, w := range words {
 			if strings.Contains(t.Key, w) || slices.ContainsFunc(Words(t.Text), func(x string) bool { return strings.HasPrefix(x, w) }) {
 				if has[t.EntityID] == nil {
@@ -365,15 +396,14 @@ func (s *searcher) matchWords(ctx context.Context, ids []int64, words []string, 
 		if len(has[id]) < len(words) {
 			continue
 		}
-		if via != "" {
-			t.Text, t.Field = via, FieldReading
+		if via != nil {
+			t.Text, t.Field = via[id], FieldReading
 		}
 		s.consider(t, tier, closest[id])
 	}
-	return nil
 }
 
-func keysOf(set map[int64]bool) []int64 {
+func keysOf[V any](set map[int64]V) []int64 {
 	out := make([]int64, 0, len(set))
 	for id := range set {
 		out = append(out, id)
@@ -389,7 +419,7 @@ var people = []wiki.Kind{wiki.KindPerson, wiki.KindCharacter, wiki.KindCompany}
 const (
 	maxNameWords  = 6   // a query of more words is not split into a name and title words
 	maxNamed      = 5   // people matched by one name
-	maxNamedWorks = 300 // works of them checked against the title words
+	maxNamedWorks = 300 // works of theirs checked against the title words, in all
 )
 
 // named finds the works of a person, character or company the query names, alone ("Otomo
@@ -403,56 +433,68 @@ func (s *searcher) named(ctx context.Context) error {
 	if n > maxNameWords {
 		return nil
 	}
-	type split struct{ name, rest []string }
-	splits := []split{{name: s.words}}
-	for i := 1; i < n; i++ {
-		splits = append(splits, split{s.words[:i], s.words[i:]}, split{s.words[i:], s.words[:i]})
+	type split struct {
+		name, rest []string
+		via        map[int64]string // works of the people named, with the name that matched
 	}
+	splits := []*split{{name: s.words}}
+	for i := 1; i < n; i++ {
+		splits = append(splits, &split{name: s.words[:i], rest: s.words[i:]}, &split{name: s.words[i:], rest: s.words[:i]})
+	}
+	var lookups []Lookup
+	var asked []*split
 	for _, sp := range splits {
-		name := strings.Join(sp.name, "")
-		if utf8.RuneCountInString(name) < 2 {
-			continue
+		if name := strings.Join(sp.name, ""); utf8.RuneCountInString(name) >= 2 {
+			lookups = append(lookups, Lookup{Key: name, Mode: Prefix, Kinds: people, Limit: maxNamed})
+			asked = append(asked, sp)
 		}
-		terms, err := s.src.SearchTerms(ctx, Lookup{Key: name, Mode: Prefix, Kinds: people, Limit: maxNamed})
-		if err != nil {
-			return err
-		}
-		var ids []int64
-		via := map[int64]string{}
+	}
+	found, err := s.src.SearchTerms(ctx, lookups...)
+	if err != nil {
+		return err
+	}
+	named := map[int64]string{}
+	who := make([]map[int64]string, len(asked))
+	for i, terms := range found {
+		who[i] = map[int64]string{}
 		for _, t := range terms {
 			// A name alone must be whole; with title words, the start of a name will do.
-			if (t.Key == name || len(sp.rest) > 0) && !slices.Contains(ids, t.EntityID) {
-				ids = append(ids, t.EntityID)
-				via[t.EntityID] = t.Text
+			if t.Key == lookups[i].Key || len(asked[i].rest) > 0 {
+				who[i][t.EntityID], named[t.EntityID] = t.Text, t.Text
 			}
 		}
-		if len(ids) == 0 {
-			continue
-		}
-		works, err := s.src.LinkedWorks(ctx, ids)
-		if err != nil {
-			return err
-		}
-		var list []int64
-		var who string
-		for _, id := range ids {
-			for _, w := range works[id] {
-				if len(list) < maxNamedWorks && !slices.Contains(list, w) {
-					list = append(list, w)
-					who = via[id]
+	}
+	if len(named) == 0 {
+		return nil
+	}
+	works, err := s.src.LinkedWorks(ctx, keysOf(named))
+	if err != nil {
+		return err
+	}
+	all := map[int64]string{}
+	for i, sp := range asked {
+		sp.via = map[int64]string{}
+		for person, name := range who[i] {
+			for _, w := range works[person] {
+				if _, ok := all[w]; ok || len(all) < maxNamedWorks {
+					sp.via[w], all[w] = name, name
 				}
 			}
 		}
-		if len(list) == 0 {
-			continue
-		}
+	}
+	if len(all) == 0 {
+		return nil
+	}
+	terms, err := s.src.TermsOf(ctx, keysOf(all))
+	if err != nil {
+		return err
+	}
+	for _, sp := range asked {
 		tier := TierWords
 		if len(sp.rest) == 0 {
 			tier = TierLinked
 		}
-		if err := s.matchWords(ctx, list, sp.rest, tier, who); err != nil {
-			return err
-		}
+		s.matchWords(terms, sp.rest, tier, sp.via)
 	}
 	return nil
 }
@@ -499,10 +541,18 @@ func (s *searcher) results(ctx context.Context) (Results, error) {
 		kept = append(kept, r)
 	}
 	list = kept
+	spare := func(r Result) int { return s.spare(r.Matched) }
 	slices.SortFunc(list, func(a, b Result) int {
+		if c := cmp.Or(cmp.Compare(a.Tier, b.Tier), cmp.Compare(a.Distance, b.Distance)); c != 0 {
+			return c
+		}
+		// A loose match (every word, or misspelt) is better the less its title has besides.
+		if a.Tier >= TierWords {
+			if c := cmp.Compare(spare(a), spare(b)); c != 0 {
+				return c
+			}
+		}
 		return cmp.Or(
-			cmp.Compare(a.Tier, b.Tier),
-			cmp.Compare(a.Distance, b.Distance),
 			cmp.Compare(b.Links, a.Links),
 			cmp.Compare(a.Matched.Field, b.Matched.Field),
 			cmp.Compare(b.Year, a.Year),

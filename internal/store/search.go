@@ -8,6 +8,8 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/jackc/pgx/v5"
+
 	"kioku/internal/search"
 	"kioku/internal/wiki"
 )
@@ -38,6 +40,17 @@ func (tx *Tx) ReplaceSearchTerms(ctx context.Context, id int64, terms []search.T
 	return nil
 }
 
+// idList is the condition that a column is one of ids ("IN (?, ?)" on SQLite, "= ANY(?)" with
+// one array on PostgreSQL, whose statement is then the same however many ids there are, and
+// prepared once) with its arguments.
+func (c *conn) idList(ids []int64) (string, []any) {
+	if c.engine == Postgres {
+		return "= ANY(?)", []any{ids}
+	}
+	marks, args := inList(ids)
+	return "IN (" + marks + ")", args
+}
+
 // SearchIndexMissing reports whether the wiki has pages but no search terms: a store migrated
 // from before the search index, which reindex fills.
 func (c *conn) SearchIndexMissing(ctx context.Context) (bool, error) {
@@ -51,10 +64,57 @@ func (c *conn) SearchIndexMissing(ctx context.Context) (bool, error) {
 
 const termColumns = `t.entity_id, t.kind, t.field, t.key, t.text`
 
-// SearchTerms lists the terms that match a lookup (search.Source).
-func (c *conn) SearchTerms(ctx context.Context, l search.Lookup) ([]search.Term, error) {
+// SearchTerms lists the terms that match each lookup, in one statement (search.Source).
+func (c *conn) SearchTerms(ctx context.Context, lookups ...search.Lookup) ([][]search.Term, error) {
+	out := make([][]search.Term, len(lookups))
+	var parts []string
+	var args []any
+	exec := false
+	for i, l := range lookups {
+		q, a, err := c.lookupQuery(ctx, l)
+		if err != nil {
+			return nil, err
+		}
+		if q == "" {
+			continue
+		}
+		parts = append(parts, `SELECT `+strconv.Itoa(i)+` AS lookup, q`+strconv.Itoa(i)+`.* FROM (`+q+`) AS q`+strconv.Itoa(i))
+		args = append(args, a...)
+		exec = exec || l.Mode != search.Prefix
+	}
+	if len(parts) == 0 {
+		return out, nil
+	}
+	if c.engine == Postgres && exec {
+		// Planned with the keys each time: a plan made once for any pattern (which PostgreSQL
+		// switches to after a few runs of a prepared statement) cannot use the trigram index.
+		args = append([]any{pgx.QueryExecModeExec}, args...)
+	}
+	rows, err := c.query(ctx, strings.Join(parts, " UNION ALL "), args...)
+	if err != nil {
+		return nil, fmt.Errorf("store: search: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var i int
+		var t search.Term
+		var kind string
+		if err := rows.Scan(&i, &t.EntityID, &kind, &t.Field, &t.Key, &t.Text); err != nil {
+			return nil, fmt.Errorf("store: search: %w", err)
+		}
+		t.Kind = wiki.Kind(kind)
+		out[i] = append(out[i], t)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("store: search: %w", err)
+	}
+	return out, nil
+}
+
+// lookupQuery is the statement of one lookup and its arguments; "" when it can find nothing.
+func (c *conn) lookupQuery(ctx context.Context, l search.Lookup) (string, []any, error) {
 	if l.Key == "" || l.Limit <= 0 {
-		return nil, nil
+		return "", nil, nil
 	}
 	kinds, kindArgs := "", []any{}
 	if len(l.Kinds) > 0 {
@@ -67,54 +127,89 @@ func (c *conn) SearchTerms(ctx context.Context, l search.Lookup) ([]search.Term,
 	var query string
 	var args []any
 	switch {
-	case l.Mode == search.Prefix && c.engine == SQLite:
-		// The highest code point after the key bounds every key that starts with it.
-		query = `SELECT ` + termColumns + ` FROM search_terms t WHERE t.key >= ? AND t.key < ?` + kinds + ` ORDER BY t.key LIMIT ?`
-		args = append([]any{l.Key, l.Key + string(utf8.MaxRune)}, kindArgs...)
 	case l.Mode == search.Prefix:
-		query = `SELECT ` + termColumns + ` FROM search_terms t WHERE t.key LIKE ?` + kinds + ` ORDER BY t.key LIMIT ?`
-		args = append([]any{l.Key + "%"}, kindArgs...)
-	case l.Mode == search.Contains && c.engine == SQLite:
-		// A key that contains the query holds all its trigrams: the three rarest find few keys
-		// besides, and the search checks each key it gets. Intersecting every trigram's list,
-		// as a phrase query does, reads the long lists of common trigrams too.
-		grams, err := c.rarestTrigrams(ctx, l.Key, 3)
-		if err != nil || len(grams) == 0 {
-			return nil, err
+		// The highest code point after the key bounds every key that starts with it, in the
+		// order of code points: SQLite's, and PostgreSQL's "C" collation, which the index has.
+		query = `SELECT ` + termColumns + ` FROM search_terms t WHERE t.key >= ? AND t.key < ?` + kinds + ` ORDER BY t.key LIMIT ?`
+		if c.engine == Postgres {
+			query = strings.ReplaceAll(query, "t.key", `t.key COLLATE "C"`)
 		}
+		args = append([]any{l.Key, l.Key + string(utf8.MaxRune)}, kindArgs...)
+	case l.Mode == search.Contains && c.engine == SQLite:
+		// A key that contains the query holds all its trigrams: four of them, from its start,
+		// middle and end, find few keys besides, and the search checks each key it gets.
+		// Intersecting every trigram's list, as a phrase query does, reads the long lists of
+		// common trigrams too, and picking the rarest costs a lookup per trigram.
+		grams := spread(trigrams(l.Key), 4)
 		query = `SELECT ` + termColumns + ` FROM search_trigrams f JOIN search_terms t ON t.id = f.rowid
 			WHERE search_trigrams MATCH ? AND instr(t.key, ?) > 0` + kinds + ` LIMIT ?`
 		args = append([]any{`"` + strings.Join(grams, `" AND "`) + `"`, l.Key}, kindArgs...)
 	case l.Mode == search.Contains:
-		query = `SELECT ` + termColumns + ` FROM search_terms t WHERE t.key LIKE ?` + kinds + ` LIMIT ?`
-		args = append([]any{"%" + l.Key + "%"}, kindArgs...)
+		// pg_trgm looks up every trigram of a LIKE pattern; a few blocks of the key from its
+		// start to its end, in order, find few keys besides, and strpos checks those.
+		pattern := "%" + strings.Join(spread(blocks(l.Key), 4), "%") + "%"
+		query = `SELECT ` + termColumns + ` FROM search_terms t WHERE t.key LIKE ? AND strpos(t.key, ?) > 0` + kinds + ` LIMIT ?`
+		args = append([]any{pattern, l.Key}, kindArgs...)
 	case l.Mode == search.Similar && c.engine == SQLite:
-		// One edit changes at most four trigrams (a transposition), so a key within Typos
-		// edits of the query shares one of any 4·Typos+1 of its trigrams.
-		grams, err := c.rarestTrigrams(ctx, l.Key, 4*l.Typos+1)
+		// Cut into trigrams end to end, the query loses at most two of them to one edit (a
+		// transposition across a cut), so a key within Typos edits of it holds at least two
+		// of any 2·Typos+2 of them: the keys holding two of the rarest ones are the
+		// candidates, few enough for the search to measure each one's distance to the query.
+		// A key too short for that many blocks holds two of its overlapping trigrams if the
+		// typo spared them: most do, and asking for one would return thousands of keys.
+		grams := blocks(l.Key)
+		if len(grams) < 2*l.Typos+2 {
+			grams = trigrams(l.Key)
+		}
+		grams, err := c.rarest(ctx, grams, 2*l.Typos+2)
 		if err != nil || len(grams) == 0 {
-			return nil, err
+			return "", nil, err
+		}
+		match := `"` + strings.Join(grams, `" OR "`) + `"`
+		if len(grams) >= 2 {
+			var pairs []string
+			for i := range grams {
+				for j := i + 1; j < len(grams); j++ {
+					pairs = append(pairs, `("`+grams[i]+`" AND "`+grams[j]+`")`)
+				}
+			}
+			match = strings.Join(pairs, " OR ")
 		}
 		query = `SELECT ` + termColumns + ` FROM search_trigrams f JOIN search_terms t ON t.id = f.rowid
 			WHERE search_trigrams MATCH ?` + kinds + ` LIMIT ?`
-		args = append([]any{`"` + strings.Join(grams, `" OR "`) + `"`}, kindArgs...)
+		args = append([]any{match}, kindArgs...)
 	case l.Mode == search.Similar:
-		query = `SELECT ` + termColumns + ` FROM search_terms t WHERE ? <% t.key` + kinds + ` ORDER BY ? <<-> t.key LIMIT ?`
-		args = append([]any{l.Key}, kindArgs...)
-		args = append(args, l.Key)
+		// As on SQLite, keys holding two blocks of the query, here spread over it (PostgreSQL
+		// keeps no count of keys per trigram to pick the rarest).
+		grams := blocks(l.Key)
+		if len(grams) < 2*l.Typos+2 {
+			grams = trigrams(l.Key)
+		}
+		grams = spread(grams, 2*l.Typos+2)
+		var or []string
+		for i := range grams {
+			for j := i + 1; j < len(grams); j++ {
+				or = append(or, `(t.key LIKE ? AND t.key LIKE ?)`)
+				args = append(args, "%"+grams[i]+"%", "%"+grams[j]+"%")
+			}
+		}
+		if len(grams) == 1 {
+			or = append(or, `t.key LIKE ?`)
+			args = append(args, "%"+grams[0]+"%")
+		}
+		if len(or) == 0 {
+			return "", nil, nil
+		}
+		query = `SELECT ` + termColumns + ` FROM search_terms t WHERE (` + strings.Join(or, " OR ") + `)` + kinds + ` LIMIT ?`
+		args = append(args, kindArgs...)
 	default:
-		return nil, fmt.Errorf("store: unknown search mode %d", l.Mode)
+		return "", nil, fmt.Errorf("store: unknown search mode %d", l.Mode)
 	}
-	args = append(args, l.Limit)
-	terms, err := c.terms(ctx, query, args...)
-	if err != nil {
-		return nil, fmt.Errorf("store: search %q: %w", l.Key, err)
-	}
-	return terms, nil
+	return query, append(args, l.Limit), nil
 }
 
-// rarestTrigrams picks the n rarest trigrams of key, fewer when it has fewer.
-func (c *conn) rarestTrigrams(ctx context.Context, key string, n int) ([]string, error) {
+// trigrams lists the distinct trigrams of key, overlapping.
+func trigrams(key string) []string {
 	r := []rune(key)
 	var grams []string
 	for i := 0; i+3 <= len(r); i++ {
@@ -122,6 +217,35 @@ func (c *conn) rarestTrigrams(ctx context.Context, key string, n int) ([]string,
 			grams = append(grams, g)
 		}
 	}
+	return grams
+}
+
+// spread picks n of grams evenly from first to last, all of them when there are no more.
+func spread(grams []string, n int) []string {
+	if len(grams) <= n {
+		return grams
+	}
+	out := make([]string, n)
+	for i := range out {
+		out[i] = grams[i*(len(grams)-1)/(n-1)]
+	}
+	return out
+}
+
+// blocks cuts key into trigrams end to end, leaving out the last one or two runes.
+func blocks(key string) []string {
+	r := []rune(key)
+	var grams []string
+	for i := 0; i+3 <= len(r); i += 3 {
+		if g := string(r[i : i+3]); !slices.Contains(grams, g) {
+			grams = append(grams, g)
+		}
+	}
+	return grams
+}
+
+// rarest picks the n of grams that the fewest keys hold, all of them when there are no more.
+func (c *conn) rarest(ctx context.Context, grams []string, n int) ([]string, error) {
 	if len(grams) <= n {
 		return grams, nil
 	}
@@ -157,8 +281,8 @@ func (c *conn) TermsOf(ctx context.Context, ids []int64) ([]search.Term, error) 
 	if len(ids) == 0 {
 		return nil, nil
 	}
-	marks, args := inList(ids)
-	terms, err := c.terms(ctx, `SELECT `+termColumns+` FROM search_terms t WHERE t.entity_id IN (`+marks+`)`, args...)
+	in, args := c.idList(ids)
+	terms, err := c.terms(ctx, `SELECT `+termColumns+` FROM search_terms t WHERE t.entity_id `+in, args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: search terms: %w", err)
 	}
@@ -194,13 +318,13 @@ func (c *conn) SearchFacts(ctx context.Context, ids []int64, topics bool) (map[i
 	if len(ids) == 0 {
 		return out, nil
 	}
-	marks, args := inList(ids)
+	in, args := c.idList(ids)
 	rows, err := c.query(ctx, `SELECT e.id, e.kind, e.name, e.segment,
 			COALESCE(w.medium, ''), COALESCE(w.start_date, ''), COALESCE(w.original_title, ''),
 			(SELECT COUNT(*) FROM (SELECT 1 FROM links l WHERE l.target_id = e.id LIMIT ?) a) +
 			(SELECT COUNT(*) FROM (SELECT 1 FROM links l WHERE l.source_id = e.id LIMIT ?) b)
 		FROM entities e LEFT JOIN works w ON w.entity_id = e.id
-		WHERE e.id IN (`+marks+`) AND e.head > 0`, append([]any{maxLinksCounted, maxLinksCounted}, args...)...)
+		WHERE e.id `+in+` AND e.head > 0`, append([]any{maxLinksCounted, maxLinksCounted}, args...)...)
 	if err != nil {
 		return nil, fmt.Errorf("store: search facts: %w", err)
 	}
@@ -223,7 +347,7 @@ func (c *conn) SearchFacts(ctx context.Context, ids []int64, topics bool) (map[i
 	if !topics {
 		return out, nil
 	}
-	rows, err = c.query(ctx, `SELECT source_id, target_id FROM links WHERE source_id IN (`+marks+`)
+	rows, err = c.query(ctx, `SELECT source_id, target_id FROM links WHERE source_id `+in+`
 		AND rel IN ('genre', 'theme')`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: search facts: %w", err)
@@ -251,11 +375,11 @@ func (c *conn) LinkedWorks(ctx context.Context, ids []int64) (map[int64][]int64,
 	if len(ids) == 0 {
 		return out, nil
 	}
-	marks, args := inList(ids)
+	in, args := c.idList(ids)
 	args = append(args, maxLinkedWorks)
 	// CROSS JOIN keeps SQLite from starting with every work and looking for its links.
 	rows, err := c.query(ctx, `SELECT DISTINCT l.target_id, l.source_id FROM links l CROSS JOIN entities e
-		WHERE e.id = l.source_id AND l.target_id IN (`+marks+`) AND e.kind = 'work' AND e.head > 0 LIMIT ?`, args...)
+		WHERE e.id = l.source_id AND l.target_id `+in+` AND e.kind = 'work' AND e.head > 0 LIMIT ?`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: linked works: %w", err)
 	}

@@ -11,6 +11,6 @@ CREATE TABLE search_terms (
     text      TEXT NOT NULL
 );
 CREATE INDEX search_terms_entity ON search_terms(entity_id);
-CREATE INDEX search_terms_key ON search_terms(key text_pattern_ops, kind);
+CREATE INDEX search_terms_key ON search_terms(key COLLATE "C", kind);
 CREATE INDEX search_terms_trgm ON search_terms USING gin (key gin_trgm_ops);
 DROP INDEX IF EXISTS entities_name_trgm;
