@@ -3,6 +3,8 @@ package edit_test
 import (
 	"context"
 	"errors"
+	"fmt"
+	"slices"
 	"strings"
 	"testing"
 
@@ -74,6 +76,11 @@ func TestSearchIndex(t *testing.T) {
 			{"otomo memories", memories},
 			{"彼女の想いで", kanojo},
 			{"memo", memories},
+			{"Memoires", memories},       // two letters swapped
+			{"Magnetc Rose", memories},   // one dropped
+			{"おおとも", otomo},              // the reading
+			{"Ōtomo", otomo},             // with a macron, as the reading's romanisation has none
+			{"kanojo no omoide", kanojo}, // the romanised reading of 彼女の想いで
 		} {
 			if res := find(tt.q); !has(res, tt.want) {
 				t.Errorf("search %q: %d not among %v", tt.q, tt.want, res.Results)
@@ -112,12 +119,116 @@ func TestSearchIndex(t *testing.T) {
 			t.Errorf("search of 10,000 characters: %v, want ErrTooLong", err)
 		}
 
-		// Reindex rebuilds the index from the documents.
+		// A wiki whose index is empty (as one from before the index was) says so, and reindex
+		// rebuilds the index from the documents.
+		if missing, err := s.SearchIndexMissing(ctx); err != nil || missing {
+			t.Fatalf("index missing: %v, %v; want false", missing, err)
+		}
+		if _, err := s.DB().ExecContext(ctx, `DELETE FROM search_terms`); err != nil {
+			t.Fatal(err)
+		}
+		if missing, err := s.SearchIndexMissing(ctx); err != nil || !missing {
+			t.Fatalf("index missing: %v, %v; want true", missing, err)
+		}
 		if _, err := svc.Reindex(ctx); err != nil {
 			t.Fatal(err)
 		}
 		if !has(find("大友"), otomo) {
 			t.Error("after reindex, 大友 finds nothing")
+		}
+	})
+}
+
+// TestSearchFilters checks the filters and the paging of Search on both stores.
+func TestSearchFilters(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		svc := &edit.Service{Store: s}
+		ann := mustUser(t, s, "ann")
+		var sf int64
+		works := map[string]int64{}
+		_, err := svc.Apply(ctx, ann, "Rose films", func(c *edit.Changes) error {
+			var err error
+			if sf, err = c.Create(ctx, wiki.KindGenre, &wiki.Topic{Name: "Science fiction"}); err != nil {
+				return err
+			}
+			for i, w := range []struct {
+				name, start string
+				medium      wiki.Medium
+				genre       bool
+			}{
+				{"Rose of Versailles", "1979-10-10", wiki.MediumTV, false},
+				{"Rose Hip Zero", "2005-01-01", wiki.MediumOVA, false},
+				{"Space Rose", "1995-12-23", wiki.MediumFilm, true},
+				{"Rose Garden", "1995", wiki.MediumFilm, false},
+			} {
+				doc := &wiki.Work{Name: w.name, Medium: w.medium, StartDate: w.start}
+				if w.genre {
+					doc.Genres = []wiki.Ref{wiki.Ref(sf)}
+				}
+				id, err := c.Create(ctx, wiki.KindWork, doc)
+				if err != nil {
+					return fmt.Errorf("work %d: %w", i, err)
+				}
+				works[w.name] = id
+			}
+			for i := range 25 {
+				if _, err := c.Create(ctx, wiki.KindPerson, &wiki.Person{Name: fmt.Sprintf("Rosalind Page %02d", i)}); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		names := func(q search.Query) []string {
+			t.Helper()
+			res, err := search.Search(ctx, s, q)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var out []string
+			for _, r := range res.Results {
+				out = append(out, r.Name)
+			}
+			slices.Sort(out)
+			return out
+		}
+		for _, tt := range []struct {
+			q    search.Query
+			want []string
+		}{
+			{search.Query{Text: "rose", Media: []wiki.Medium{wiki.MediumFilm}}, []string{"Rose Garden", "Space Rose"}},
+			{search.Query{Text: "rose", FromYear: 1990, ToYear: 1999}, []string{"Rose Garden", "Space Rose"}},
+			{search.Query{Text: "rose", FromYear: 2000}, []string{"Rose Hip Zero"}},
+			{search.Query{Text: "rose", Topics: []int64{sf}}, []string{"Space Rose"}},
+			{search.Query{Text: "rose", Media: []wiki.Medium{wiki.MediumTV, wiki.MediumOVA}}, []string{"Rose Hip Zero", "Rose of Versailles"}},
+			{search.Query{Text: "rose", Kinds: []wiki.Kind{wiki.KindWork}, Media: []wiki.Medium{wiki.MediumSpecial}}, nil},
+		} {
+			if got := names(tt.q); !slices.Equal(got, tt.want) {
+				t.Errorf("%+v: %q, want %q", tt.q, got, tt.want)
+			}
+		}
+
+		// Paging: 25 people and 4 works start with "ros"; pages of 10 hold each once.
+		seen := map[string]bool{}
+		total := 0
+		for page := 0; page < 4; page++ {
+			res, err := search.Search(ctx, s, search.Query{Text: "ros", Offset: page * 10, Limit: 10})
+			if err != nil {
+				t.Fatal(err)
+			}
+			total = res.Total
+			for _, r := range res.Results {
+				if seen[r.Name] {
+					t.Errorf("page %d repeats %s", page+1, r.Name)
+				}
+				seen[r.Name] = true
+			}
+		}
+		if total != 29 || len(seen) != 29 {
+			t.Errorf("paging: total %d, %d seen; want 29 of each", total, len(seen))
 		}
 	})
 }

@@ -165,12 +165,40 @@ func Search(ctx context.Context, src Source, q Query) (Results, error) {
 		// A reader makes one typo, sometimes two, whatever the query's length allows: each typo
 		// tolerated widens the lookup of candidates, so one is tried before two.
 		for typos := 1; typos <= min(s.allowed, 2) && !s.matched(TierFuzzy); typos++ {
-			if err := s.lookup(ctx, Lookup{Key: keys[len(keys)-1], Mode: Similar, Typos: typos}); err != nil {
+			key := keys[len(keys)-1]
+			lookups := []Lookup{{Key: key, Mode: Similar, Typos: typos}}
+			if typos == 1 {
+				lookups = append(lookups, swapped(key)...)
+			}
+			if err := s.lookup(ctx, lookups...); err != nil {
 				return Results{}, err
 			}
 		}
 	}
 	return s.results(ctx)
+}
+
+// maxSwapped is the longest key whose transposed spellings are looked up one by one.
+const maxSwapped = 12
+
+// swapped looks up the spellings of a short key with two neighbouring letters swapped back: in
+// a short word, a swap leaves too few of its trigrams for a lookup of similar keys to find it
+// (in "memoires", two of six).
+func swapped(key string) []Lookup {
+	r := []rune(key)
+	if len(r) < 5 || len(r) > maxSwapped {
+		return nil
+	}
+	var out []Lookup
+	for i := 0; i+1 < len(r); i++ {
+		if r[i] == r[i+1] {
+			continue
+		}
+		v := slices.Clone(r)
+		v[i], v[i+1] = v[i+1], v[i]
+		out = append(out, Lookup{Key: string(v), Mode: Contains})
+	}
+	return out
 }
 
 // Keys is the keys a text is indexed and searched under: Fold of the whole text, and, when it

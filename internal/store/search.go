@@ -155,13 +155,8 @@ func (c *conn) lookupQuery(ctx context.Context, l search.Lookup) (string, []any,
 		// transposition across a cut), so a key within Typos edits of it holds at least two
 		// of any 2·Typos+2 of them: the keys holding two of the rarest ones are the
 		// candidates, few enough for the search to measure each one's distance to the query.
-		// A key too short for that many blocks holds two of its overlapping trigrams if the
-		// typo spared them: most do, and asking for one would return thousands of keys.
-		grams := blocks(l.Key)
-		if len(grams) < 2*l.Typos+2 {
-			grams = trigrams(l.Key)
-		}
-		grams, err := c.rarest(ctx, grams, 2*l.Typos+2)
+		grams, n := similarGrams(l.Key, l.Typos)
+		grams, err := c.rarest(ctx, grams, n)
 		if err != nil || len(grams) == 0 {
 			return "", nil, err
 		}
@@ -181,11 +176,15 @@ func (c *conn) lookupQuery(ctx context.Context, l search.Lookup) (string, []any,
 	case l.Mode == search.Similar:
 		// As on SQLite, keys holding two blocks of the query, here spread over it (PostgreSQL
 		// keeps no count of keys per trigram to pick the rarest).
-		grams := blocks(l.Key)
-		if len(grams) < 2*l.Typos+2 {
-			grams = trigrams(l.Key)
+		grams, n := similarGrams(l.Key, l.Typos)
+		if len(grams) > 0 && n > 2*l.Typos+2 {
+			// Too short for blocks: pg_trgm's similarity of the whole keys finds a misspelt
+			// short title in one scan of the index, where pairs of trigrams take dozens.
+			query = `SELECT ` + termColumns + ` FROM search_terms t WHERE t.key % ?` + kinds + `
+				ORDER BY similarity(t.key, ?) DESC LIMIT ?`
+			return query, append(append([]any{l.Key}, kindArgs...), l.Key, l.Limit), nil
 		}
-		grams = spread(grams, 2*l.Typos+2)
+		grams = spread(grams, n)
 		var or []string
 		for i := range grams {
 			for j := i + 1; j < len(grams); j++ {
@@ -206,6 +205,24 @@ func (c *conn) lookupQuery(ctx context.Context, l search.Lookup) (string, []any,
 		return "", nil, fmt.Errorf("store: unknown search mode %d", l.Mode)
 	}
 	return query, append(args, l.Limit), nil
+}
+
+// similarGrams gives the trigrams a misspelling of key within typos edits is looked for by,
+// and how many of them to ask for, holding two: 2·typos+2 blocks. A key too short for that
+// many blocks holds two of its overlapping trigrams if the typos spared them, as they mostly
+// do (a typo in the middle of a short word spares none): 2·typos+3 of those are asked for, as
+// asking for any one of them would find thousands of keys.
+//
+// It reports none when the lookup with one typo fewer asked for the same trigrams already.
+func similarGrams(key string, typos int) ([]string, int) {
+	if grams := blocks(key); len(grams) >= 2*typos+2 {
+		return grams, 2*typos + 2
+	}
+	grams := trigrams(key)
+	if typos > 1 && len(blocks(key)) < 2*typos && len(grams) <= 2*typos+1 {
+		return nil, 0 // all of them, as with one typo fewer
+	}
+	return grams, 2*typos + 3
 }
 
 // trigrams lists the distinct trigrams of key, overlapping.
