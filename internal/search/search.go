@@ -6,6 +6,7 @@ import (
 	"errors"
 	"slices"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"kioku/internal/wiki"
@@ -65,8 +66,9 @@ func (f Facts) Path() string { return wiki.Path(f.Segment, f.ID, f.Name) }
 type Source interface {
 	// SearchTerms lists the terms matching each lookup, at most its Limit, in one round trip.
 	SearchTerms(ctx context.Context, lookups ...Lookup) ([][]Term, error)
-	// TermsOf lists every term of the given entities.
-	TermsOf(ctx context.Context, ids []int64) ([]Term, error)
+	// TermsOf lists the terms of the given entities whose keys contain one of the keys given,
+	// or all their terms when none is given.
+	TermsOf(ctx context.Context, ids []int64, containing ...string) ([]Term, error)
 	// SearchFacts gives the facts of the given entities that exist and have an accepted
 	// revision, with their genres and themes when topics is set.
 	SearchFacts(ctx context.Context, ids []int64, topics bool) (map[int64]Facts, error)
@@ -125,8 +127,9 @@ const (
 )
 
 // Search finds the entities whose titles or names match q.Text, ranked: exact title, then
-// other exact title, prefix, word prefix, substring, every word, misspelling; ties go to the
-// entity the wiki links to most, then to the newest.
+// other exact title, prefix, word prefix, substring, every word, the works of a person the
+// query names, misspelling; ties go to the closest title, the entity the wiki links to most,
+// then to the newest. Each step asks the index once, for all its lookups.
 func Search(ctx context.Context, src Source, q Query) (Results, error) {
 	if utf8.RuneCountInString(q.Text) > MaxQuery {
 		return Results{}, ErrTooLong
@@ -150,40 +153,68 @@ func Search(ctx context.Context, src Source, q Query) (Results, error) {
 			first = append(first, Lookup{Key: key, Mode: Contains})
 		}
 	}
-	if err := s.lookup(ctx, first...); err != nil {
+	// The steps that do not wait on each other's results run side by side.
+	err := parallel(
+		func() error { return s.lookup(ctx, first...) },
+		func() error { return s.named(ctx) },
+	)
+	if err != nil {
 		return Results{}, err
 	}
-	if len(s.words) > 1 && !s.matched(TierContains) {
-		if err := s.everyWord(ctx); err != nil {
+	if !s.matched(TierContains) {
+		var steps []func() error
+		if len(s.words) > 1 {
+			steps = append(steps, func() error { return s.everyWord(ctx) })
+		}
+		if s.allowed > 0 && !s.matched(TierWords) {
+			steps = append(steps, func() error { return s.misspelt(ctx, 1) })
+		}
+		if err := parallel(steps...); err != nil {
 			return Results{}, err
 		}
 	}
-	if err := s.named(ctx); err != nil {
-		return Results{}, err
-	}
-	if s.allowed > 0 && !s.matched(TierWords) {
-		// A reader makes one typo, sometimes two, whatever the query's length allows: each typo
-		// tolerated widens the lookup of candidates, so one is tried before two.
-		for typos := 1; typos <= min(s.allowed, 2) && !s.matched(TierFuzzy); typos++ {
-			key := keys[len(keys)-1]
-			lookups := []Lookup{{Key: key, Mode: Similar, Typos: typos}}
-			if typos == 1 {
-				lookups = append(lookups, swapped(key)...)
-			}
-			if err := s.lookup(ctx, lookups...); err != nil {
-				return Results{}, err
-			}
+	// A reader makes one typo, sometimes two, whatever the query's length allows: each typo
+	// tolerated widens the lookup of candidates, so one is tried before two.
+	if s.allowed >= 2 && !s.matched(TierFuzzy) && !s.matched(TierWords) {
+		if err := s.misspelt(ctx, 2); err != nil {
+			return Results{}, err
 		}
 	}
 	return s.results(ctx)
 }
 
+// misspelt looks for titles within typos edits of the query; with one, also for the query's
+// spellings with two letters swapped back.
+func (s *searcher) misspelt(ctx context.Context, typos int) error {
+	key := s.keys[len(s.keys)-1]
+	lookups := []Lookup{{Key: key, Mode: Similar, Typos: typos}}
+	if typos == 1 {
+		lookups = append(lookups, swapped(key)...)
+	}
+	return s.lookup(ctx, lookups...)
+}
+
+// parallel runs steps side by side and returns the first error.
+func parallel(steps ...func() error) error {
+	if len(steps) == 1 {
+		return steps[0]()
+	}
+	errs := make([]error, len(steps))
+	var wg sync.WaitGroup
+	for i, step := range steps {
+		wg.Go(func() { errs[i] = step() })
+	}
+	wg.Wait()
+	return errors.Join(errs...)
+}
+
 // maxSwapped is the longest key whose transposed spellings are looked up one by one.
 const maxSwapped = 12
 
-// swapped looks up the spellings of a short key with two neighbouring letters swapped back: in
-// a short word, a swap leaves too few of its trigrams for a lookup of similar keys to find it
-// (in "memoires", two of six).
+// swapped looks up the titles that start with a spelling of a short key with two neighbouring
+// letters swapped back: in a short word, a swap leaves too few of its trigrams for a lookup of
+// similar keys to find it (in "memoires", two of six), and a short query is mostly a title's
+// start. Each is a cheap lookup of a prefix.
 func swapped(key string) []Lookup {
 	r := []rune(key)
 	if len(r) < 5 || len(r) > maxSwapped {
@@ -196,7 +227,7 @@ func swapped(key string) []Lookup {
 		}
 		v := slices.Clone(r)
 		v[i], v[i+1] = v[i+1], v[i]
-		out = append(out, Lookup{Key: string(v), Mode: Contains})
+		out = append(out, Lookup{Key: string(v), Mode: Prefix})
 	}
 	return out
 }
@@ -218,6 +249,8 @@ func Keys(text string) []string {
 // matched reports whether something matched at the tier given or a better one: the broader
 // ways of matching (every word in any order, misspellings) are tried only when nothing did.
 func (s *searcher) matched(tier Tier) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
 	for _, r := range s.found {
 		if r.Tier <= tier {
 			return true
@@ -232,7 +265,9 @@ type searcher struct {
 	keys    []string
 	words   []string
 	allowed int
-	found   map[int64]*Result
+	// found is each entity's best match so far; steps running side by side add to it.
+	mu    sync.Mutex
+	found map[int64]*Result
 }
 
 func (s *searcher) lookup(ctx context.Context, lookups ...Lookup) error {
@@ -303,9 +338,12 @@ func (s *searcher) closeness(t Term) int {
 
 // consider keeps t as entity's best match if it is better than what was found before.
 func (s *searcher) consider(t Term, tier Tier, distance int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
 	r, ok := s.found[t.EntityID]
 	if ok && cmp.Or(cmp.Compare(r.Tier, tier), cmp.Compare(r.Distance, distance),
-		cmp.Compare(s.spare(r.Matched), s.spare(t)), cmp.Compare(r.Matched.Field, t.Field)) <= 0 {
+		cmp.Compare(s.spare(r.Matched), s.spare(t)), cmp.Compare(r.Matched.Field, t.Field),
+		strings.Compare(r.Matched.Text, t.Text)) <= 0 {
 		return
 	}
 	if !ok {
@@ -388,7 +426,7 @@ func (s *searcher) everyWord(ctx context.Context) error {
 	if len(in) == 0 || len(in) > candidatePool {
 		return nil
 	}
-	terms, err := s.src.TermsOf(ctx, keysOf(in))
+	terms, err := s.src.TermsOf(ctx, keysOf(in), unchecked...)
 	if err != nil {
 		return err
 	}
@@ -499,12 +537,16 @@ func (s *searcher) named(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	// A name alone offers its works as they are; with title words, the works whose titles
+	// hold them.
 	all := map[int64]string{}
 	for i, sp := range asked {
 		sp.via = map[int64]string{}
 		for person, name := range who[i] {
 			for _, w := range works[person] {
-				if _, ok := all[w]; ok || len(all) < maxNamedWorks {
+				if len(sp.rest) == 0 {
+					s.consider(Term{EntityID: w, Kind: wiki.KindWork, Field: FieldReading, Text: name}, TierLinked, 0)
+				} else if _, ok := all[w]; ok || len(all) < maxNamedWorks {
 					sp.via[w], all[w] = name, name
 				}
 			}
@@ -513,16 +555,14 @@ func (s *searcher) named(ctx context.Context) error {
 	if len(all) == 0 {
 		return nil
 	}
-	terms, err := s.src.TermsOf(ctx, keysOf(all))
+	terms, err := s.src.TermsOf(ctx, keysOf(all), s.words...)
 	if err != nil {
 		return err
 	}
 	for _, sp := range asked {
-		tier := TierWords
-		if len(sp.rest) == 0 {
-			tier = TierLinked
+		if len(sp.rest) > 0 {
+			s.matchWords(terms, sp.rest, TierWords, sp.via)
 		}
-		s.matchWords(terms, sp.rest, tier, sp.via)
 	}
 	return nil
 }

@@ -293,13 +293,25 @@ func (c *conn) rarest(ctx context.Context, grams []string, n int) ([]string, err
 	return grams[:n], nil
 }
 
-// TermsOf lists every search term of the given entities (search.Source).
-func (c *conn) TermsOf(ctx context.Context, ids []int64) ([]search.Term, error) {
+// TermsOf lists the search terms of the given entities that contain one of the keys, every
+// term when none is given (search.Source).
+func (c *conn) TermsOf(ctx context.Context, ids []int64, containing ...string) ([]search.Term, error) {
 	if len(ids) == 0 {
 		return nil, nil
 	}
 	in, args := c.idList(ids)
-	terms, err := c.terms(ctx, `SELECT `+termColumns+` FROM search_terms t WHERE t.entity_id `+in, args...)
+	query := `SELECT ` + termColumns + ` FROM search_terms t WHERE t.entity_id ` + in
+	if len(containing) > 0 {
+		find := "instr(t.key, ?) > 0"
+		if c.engine == Postgres {
+			find = "strpos(t.key, ?) > 0"
+		}
+		query += " AND (" + strings.TrimSuffix(strings.Repeat(find+" OR ", len(containing)), " OR ") + ")"
+		for _, k := range containing {
+			args = append(args, k)
+		}
+	}
+	terms, err := c.terms(ctx, query, args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: search terms: %w", err)
 	}

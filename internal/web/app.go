@@ -15,6 +15,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"kioku/internal/auth"
@@ -42,6 +43,8 @@ type App struct {
 	trustProxy bool
 	// password is the cost of hashing new passwords.
 	password auth.Params
+	// topics keeps the genres and themes the search filters offer, until the next edit.
+	topics atomic.Pointer[topicLists]
 }
 
 // SetTrustProxy makes the app trust a reverse proxy's X-Forwarded-Proto (cookies are marked

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -118,15 +119,11 @@ func (a *App) Search(w http.ResponseWriter, r *http.Request) error {
 	p.Filtered = len(q.Kinds) > 0 || len(q.Media) > 0 || q.FromYear > 0 || q.ToYear > 0 || len(q.Topics) > 0
 	p.Genre, _ = strconv.ParseInt(v.Get("genre"), 10, 64)
 	p.Theme, _ = strconv.ParseInt(v.Get("theme"), 10, 64)
-	if p.Genres, err = a.store.RecentEntities(r.Context(), wiki.KindGenre, 200); err != nil {
+	topics, err := a.topicLists(r.Context())
+	if err != nil {
 		return err
 	}
-	if p.Themes, err = a.store.RecentEntities(r.Context(), wiki.KindTheme, 200); err != nil {
-		return err
-	}
-	byName := func(a, b store.Entity) int { return strings.Compare(a.Name, b.Name) }
-	slices.SortFunc(p.Genres, byName)
-	slices.SortFunc(p.Themes, byName)
+	p.Genres, p.Themes = topics.genres, topics.themes
 	if q.Text != "" {
 		res, err := search.Search(r.Context(), a.store, q)
 		if err != nil {
@@ -170,6 +167,36 @@ func (a *App) Search(w http.ResponseWriter, r *http.Request) error {
 		title = "Search: " + q.Text
 	}
 	return a.render(w, r, http.StatusOK, "search", title, p)
+}
+
+// topicLists are the genres and themes the filters of the results page offer, by name, read
+// again after an edit was accepted.
+type topicLists struct {
+	generation     uint64
+	genres, themes []store.Entity
+}
+
+// maxTopics bounds the genres and themes offered as filters.
+const maxTopics = 300
+
+func (a *App) topicLists(ctx context.Context) (*topicLists, error) {
+	gen := a.cache.generation.Load()
+	if t := a.topics.Load(); t != nil && t.generation == gen {
+		return t, nil
+	}
+	t := &topicLists{generation: gen}
+	var err error
+	if t.genres, err = a.store.RecentEntities(ctx, wiki.KindGenre, maxTopics); err != nil {
+		return nil, err
+	}
+	if t.themes, err = a.store.RecentEntities(ctx, wiki.KindTheme, maxTopics); err != nil {
+		return nil, err
+	}
+	byName := func(a, b store.Entity) int { return strings.Compare(a.Name, b.Name) }
+	slices.SortFunc(t.genres, byName)
+	slices.SortFunc(t.themes, byName)
+	a.topics.Store(t)
+	return t, nil
 }
 
 // searchError turns what Search refuses into a bad request.
