@@ -444,6 +444,8 @@ func TestBangumiAniDBTidyText(t *testing.T) {
 		{"魔法少女\u3000\u3000俺", "魔法少女 俺"},
 		{"魔法少女 \u3000俺", "魔法少女 俺"},
 		{"\u3000俺\u3000", "俺"},
+		{"新機動戦記ガンダムW ODD&amp;EVEN NUMBERS", "新機動戦記ガンダムW ODD&EVEN NUMBERS"},
+		{"Pok&eacute;mon &#8211; Tom & Jerry; &nope;", "Pokémon – Tom & Jerry; &nope;"},
 	}
 	for _, tt := range tests {
 		if got := tidyText(tt.in); got != tt.want {

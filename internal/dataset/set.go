@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"hash"
+	"html"
 	"io"
 	"os"
 	"path/filepath"
@@ -127,7 +128,11 @@ func positiveNumber(s string) bool {
 
 // tidyText trims a title and collapses each run of spaces, tabs and line breaks inside it into
 // one space. A lone ideographic space is kept: in Japanese titles it is the usual separator.
+// HTML character references that a source left in its text ("ODD&amp;EVEN") are decoded.
 func tidyText(s string) string {
+	if strings.Contains(s, "&") && strings.Contains(s, ";") {
+		s = html.UnescapeString(s)
+	}
 	s = strings.TrimSpace(s)
 	if !untidy(s) {
 		return s

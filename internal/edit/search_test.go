@@ -119,6 +119,47 @@ func TestSearchIndex(t *testing.T) {
 			t.Errorf("search of 10,000 characters: %v, want ErrTooLong", err)
 		}
 
+		// In a batch, a changeset that fails leaves no term behind, in the trigram index either;
+		// the others are found, and a title renamed twice in one batch is found by its last.
+		err = svc.Batch(ctx, func(b *edit.Batch) error {
+			if _, err := b.Apply(ctx, ann, "Kept", false, func(c *edit.Changes) error {
+				_, err := c.Create(ctx, wiki.KindWork, &wiki.Work{Name: "Perfect Blue", Medium: wiki.MediumFilm})
+				return err
+			}); err != nil {
+				return err
+			}
+			_, err := b.Apply(ctx, ann, "Failed", false, func(c *edit.Changes) error {
+				if _, err := c.Create(ctx, wiki.KindWork, &wiki.Work{Name: "Paprika", Medium: wiki.MediumFilm}); err != nil {
+					return err
+				}
+				return errors.New("refused")
+			})
+			if err == nil {
+				return errors.New("a failing changeset succeeded")
+			}
+			for _, name := range []string{"Tokyo Godfathers", "Millennium Actress"} {
+				if _, err := b.Apply(ctx, ann, "Rename", false, func(c *edit.Changes) error {
+					e, err := b.Tx().Entity(ctx, kanojo)
+					if err != nil {
+						return err
+					}
+					return c.Update(ctx, kanojo, e.Head, &wiki.Work{Name: name, Medium: wiki.MediumFilm})
+				}); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for q, want := range map[string]bool{"Perfect Blue": true, "Paprika": false, "Millennium Actress": true, "Tokyo Godfathers": false} {
+			if got := len(find(q).Results) > 0; got != want {
+				t.Errorf("after the batch, %q found: %v, want %v", q, got, want)
+			}
+		}
+		checkTrigrams(t, s)
+
 		// A wiki whose index is empty (as one from before the index was) says so, and reindex
 		// rebuilds the index from the documents.
 		if missing, err := s.SearchIndexMissing(ctx); err != nil || missing {
@@ -136,6 +177,7 @@ func TestSearchIndex(t *testing.T) {
 		if !has(find("大友"), otomo) {
 			t.Error("after reindex, 大友 finds nothing")
 		}
+		checkTrigrams(t, s)
 	})
 }
 
@@ -231,4 +273,16 @@ func TestSearchFilters(t *testing.T) {
 			t.Errorf("paging: total %d, %d seen; want 29 of each", total, len(seen))
 		}
 	})
+}
+
+// checkTrigrams has SQLite check that its trigram index holds exactly the search terms.
+func checkTrigrams(t *testing.T, s *store.Store) {
+	t.Helper()
+	if s.Engine() != store.SQLite {
+		return
+	}
+	if _, err := s.DB().ExecContext(context.Background(),
+		`INSERT INTO search_trigrams (search_trigrams, rank) VALUES ('integrity-check', 1)`); err != nil {
+		t.Errorf("the trigram index does not match the search terms: %v", err)
+	}
 }

@@ -115,6 +115,10 @@ func Copy(ctx context.Context, from, to *Store) (map[string]int64, error) {
 				// SQLite gives a new row the largest id plus one by itself.
 				return dst.moveSequences(ctx)
 			}
+			// SQLite's trigram index is built from the copied search terms.
+			if _, err := dst.exec(ctx, `INSERT INTO search_trigrams (search_trigrams) VALUES ('rebuild')`); err != nil {
+				return fmt.Errorf("store: copy: build the search index: %w", err)
+			}
 			return nil
 		})
 	})

@@ -142,6 +142,12 @@ func (tx *Tx) ClearProjections(ctx context.Context) error {
 			return fmt.Errorf("store: clear %s: %w", t, err)
 		}
 	}
+	if tx.engine == SQLite {
+		if _, err := tx.exec(ctx, `INSERT INTO search_trigrams (search_trigrams) VALUES ('delete-all')`); err != nil {
+			return fmt.Errorf("store: clear the search index: %w", err)
+		}
+		tx.trigrams = append(tx.trigrams, trigramChange{op: trigramsCleared})
+	}
 	return nil
 }
 
@@ -198,7 +204,9 @@ func (tx *Tx) Savepoint(ctx context.Context, fn func() error) error {
 	if _, err := tx.exec(ctx, `SAVEPOINT record`); err != nil {
 		return fmt.Errorf("store: savepoint: %w", err)
 	}
+	journal := len(tx.trigrams)
 	if err := fn(); err != nil {
+		tx.trigrams = tx.trigrams[:journal]
 		if _, rerr := tx.exec(ctx, `ROLLBACK TO SAVEPOINT record`); rerr != nil {
 			return errors.Join(err, fmt.Errorf("store: roll back to savepoint: %w", rerr))
 		}

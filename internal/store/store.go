@@ -50,6 +50,9 @@ type Store struct {
 // Tx is a store transaction; every read and write method of Store is available on it too.
 type Tx struct {
 	conn
+	// trigrams journals the changes to SQLite's trigram index that the transaction's changes
+	// to search terms call for; they are made when it commits (writeTrigrams).
+	trigrams []trigramChange
 }
 
 // querier is what database/sql's DB and Tx have in common.
@@ -147,7 +150,12 @@ func (s *Store) Tx(ctx context.Context, fn func(tx *Tx) error) error {
 	if err != nil {
 		return fmt.Errorf("store: begin: %w", s.mapErr(err))
 	}
-	if err := fn(&Tx{conn: conn{q: sqlTx, engine: s.engine, origin: s.origin, tx: sqlTx, stmts: map[string]*sql.Stmt{}}}); err != nil {
+	tx := &Tx{conn: conn{q: sqlTx, engine: s.engine, origin: s.origin, tx: sqlTx, stmts: map[string]*sql.Stmt{}}}
+	err = fn(tx)
+	if err == nil && len(tx.trigrams) > 0 {
+		err = tx.writeTrigrams(ctx)
+	}
+	if err != nil {
 		_ = sqlTx.Rollback()
 		return err
 	}
