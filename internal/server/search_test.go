@@ -102,13 +102,21 @@ func TestSearchPages(t *testing.T) {
 		if body.Total < 1 || body.Results[0].URL != memories || body.Results[0].Year != 1995 {
 			t.Errorf("/api/v1/search: %+v", body)
 		}
-		for _, bad := range []string{"q=x&limit=0", "q=x&limit=1000", "q=x&kind=planet", "q=" + strings.Repeat("x", 10_000)} {
+		for _, bad := range []string{"q=x&limit=0", "q=x&limit=1000", "q=x&kind=planet", "q=x&type=planet", "q=x&from=99999",
+			"q=" + strings.Repeat("x", 10_000)} {
 			res := c.get("/api/v1/search?" + bad)
 			b, _ := io.ReadAll(res.Body)
 			res.Body.Close()
 			if res.StatusCode != http.StatusBadRequest || res.Header.Get("Content-Type") != "application/problem+json" {
 				t.Errorf("/api/v1/search?%.40s: %d %s %s, want 400 with a problem document", bad, res.StatusCode, res.Header.Get("Content-Type"), b)
 			}
+		}
+
+		// A filter given forty thousand times is one filter.
+		if res := c.get("/search?list=1&q=memories" + strings.Repeat("&kind=work", 40_000)); res.StatusCode != http.StatusOK {
+			t.Errorf("a kind repeated: status %d", res.StatusCode)
+		} else {
+			res.Body.Close()
 		}
 
 		// Hostile and odd queries: a page or a clear 400, never a 500.

@@ -33,16 +33,20 @@ func searchQuery(v url.Values, defaultLimit, maxLimit int) (search.Query, error)
 		if !wiki.Kind(k).Valid() {
 			return q, badRequest("unknown kind %q", k)
 		}
-		q.Kinds = append(q.Kinds, wiki.Kind(k))
+		if !slices.Contains(q.Kinds, wiki.Kind(k)) {
+			q.Kinds = append(q.Kinds, wiki.Kind(k))
+		}
 	}
 	for _, m := range v["type"] {
 		if m == "" {
 			continue
 		}
-		if wiki.Medium(m).Label() == "" {
+		if !wiki.Medium(m).Valid() {
 			return q, badRequest("unknown type %q", m)
 		}
-		q.Media = append(q.Media, wiki.Medium(m))
+		if !slices.Contains(q.Media, wiki.Medium(m)) {
+			q.Media = append(q.Media, wiki.Medium(m))
+		}
 	}
 	number := func(name string, lo, hi int) (int, error) {
 		raw := strings.TrimSpace(v.Get(name))
