@@ -158,6 +158,11 @@ func TestSearchFollowsEdits(t *testing.T) {
 		if found("Perfect Blue") {
 			t.Error("a renamed work is still found under its old name")
 		}
+		// Unless the old name became an alias.
+		ed.section(s, id, "aliases", url.Values{"aliases": {"Perfect Blue"}, "edit_summary": {"Alias"}})
+		if !found("Perfect Blue") {
+			t.Error("a work is not found under the alias it was given")
+		}
 	})
 }
 
