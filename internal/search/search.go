@@ -123,7 +123,7 @@ type Results struct {
 // filter needs them all.
 const (
 	candidatePool = 200
-	keepBest      = 100
+	keepBest      = 60
 )
 
 // Search finds the entities whose titles or names match q.Text, ranked: exact title, then
@@ -311,9 +311,12 @@ func (s *searcher) classifyKey(t Term, key string) (Tier, int, bool) {
 		return TierAlias, 0, true
 	case strings.HasPrefix(t.Key, key):
 		return TierPrefix, 0, true
-	case wordPrefix(t.Text, key):
-		return TierWordPrefix, 0, true
 	case strings.Contains(t.Key, key):
+		// Splitting the title into words costs more than the rest: only for a title that
+		// holds the query at all.
+		if wordPrefix(t.Text, key) {
+			return TierWordPrefix, 0, true
+		}
 		return TierContains, 0, true
 	}
 	if s.allowed > 0 {
