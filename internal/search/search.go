@@ -57,7 +57,18 @@ type Facts struct {
 	Original string // a work's original title
 	Links    int    // links to and from the entity: its credits, cast, works
 	Topics   []int64
+	Work     Page // an episode's work
 }
+
+// Page names an entity's page.
+type Page struct {
+	ID      int64
+	Name    string
+	Segment string
+}
+
+// Path is the address of the page.
+func (p Page) Path() string { return wiki.Path(p.Segment, p.ID, p.Name) }
 
 // Path is the address of the entity's page.
 func (f Facts) Path() string { return wiki.Path(f.Segment, f.ID, f.Name) }

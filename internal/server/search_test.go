@@ -55,10 +55,14 @@ func TestSearchPages(t *testing.T) {
 			t.Fatalf("Magnetic Rose: %d results, want the film that has it as an alias and the segment: %q",
 				results.Length(), texts(results))
 		}
-		film := results.Filter(`:has(a[href="` + memories + `"])`)
+		film := results.Filter(`:has(a.name[href="` + memories + `"])`)
 		if film.Length() != 1 || !strings.Contains(text(film.Find(".kind")), "Film · 1995") ||
 			text(film.Find(".matched mark")) != "Magnetic Rose" {
 			t.Errorf("Magnetic Rose: the film's result is %q, want kind, type and year and the alias marked", texts(film))
+		}
+		segment := results.Filter(`:has(.kind:contains("Episode"))`)
+		if got, _ := segment.Find(`a[href="` + memories + `"]`).Attr("href"); got != memories {
+			t.Errorf("Magnetic Rose: the segment's result %q does not name its film", texts(segment))
 		}
 		for _, q := range []string{"大友", "otomo memories", "Kanojo no Omoide", "memo"} {
 			if c.page("/search?list=1&q="+url.QueryEscape(q), http.StatusOK).Find(".results li").Length() == 0 {

@@ -470,11 +470,15 @@ func (c *conn) SearchFacts(ctx context.Context, ids []int64, topics bool) (map[i
 		return out, nil
 	}
 	in, args := c.idList(ids)
+	// An episode's work is the one its episode_of link points to.
 	rows, err := c.query(ctx, `SELECT e.id, e.kind, e.name, e.segment,
 			COALESCE(w.medium, ''), COALESCE(w.start_date, ''), COALESCE(w.original_title, ''),
+			COALESCE(pw.name, ''), COALESCE(pw.segment, ''), COALESCE(pw.id, 0),
 			(SELECT COUNT(*) FROM (SELECT 1 FROM links l WHERE l.target_id = e.id LIMIT ?) a) +
 			(SELECT COUNT(*) FROM (SELECT 1 FROM links l WHERE l.source_id = e.id LIMIT ?) b)
 		FROM entities e LEFT JOIN works w ON w.entity_id = e.id
+			LEFT JOIN links ep ON ep.source_id = e.id AND ep.rel = 'episode_of'
+			LEFT JOIN entities pw ON pw.id = ep.target_id AND pw.head > 0
 		WHERE e.id `+in+` AND e.head > 0`, append([]any{maxLinksCounted, maxLinksCounted}, args...)...)
 	if err != nil {
 		return nil, fmt.Errorf("store: search facts: %w", err)
@@ -483,7 +487,8 @@ func (c *conn) SearchFacts(ctx context.Context, ids []int64, topics bool) (map[i
 	for rows.Next() {
 		var f search.Facts
 		var kind, medium, start string
-		if err := rows.Scan(&f.ID, &kind, &f.Name, &f.Segment, &medium, &start, &f.Original, &f.Links); err != nil {
+		if err := rows.Scan(&f.ID, &kind, &f.Name, &f.Segment, &medium, &start, &f.Original,
+			&f.Work.Name, &f.Work.Segment, &f.Work.ID, &f.Links); err != nil {
 			return nil, fmt.Errorf("store: search facts: %w", err)
 		}
 		f.Kind, f.Medium = wiki.Kind(kind), wiki.Medium(medium)

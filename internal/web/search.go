@@ -222,6 +222,13 @@ type apiResult struct {
 	OriginalTitle string `json:"original_title,omitempty"`
 	Matched       string `json:"matched"`
 	Label         string `json:"label"`
+	// Work is an episode's work.
+	Work *apiWork `json:"work,omitempty"`
+}
+
+type apiWork struct {
+	Name string `json:"name"`
+	URL  string `json:"url"`
 }
 
 // SearchAPI is /api/v1/search?q=&kind=&limit=: the results of /search as JSON, for the
@@ -254,6 +261,9 @@ func apiResults(list []search.Result) []apiResult {
 		res := apiResult{ID: x.ID, Kind: string(x.Kind), Name: x.Name, URL: x.Path(), Type: string(x.Medium),
 			Year: x.Year, OriginalTitle: x.Original, Matched: x.Matched.Text}
 		res.Label = fmt.Sprintf("%s (#%d)", x.Name, x.ID)
+		if x.Work.ID != 0 {
+			res.Work = &apiWork{Name: x.Work.Name, URL: x.Work.Path()}
+		}
 		out = append(out, res)
 	}
 	return out

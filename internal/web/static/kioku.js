@@ -83,7 +83,8 @@
           a.textContent = it.name;
           var meta = document.createElement("span");
           meta.className = "kind";
-          meta.textContent = [it.kind, it.type, it.year].filter(Boolean).join(" · ");
+          meta.textContent = [it.kind, it.type, it.year].filter(Boolean).join(" · ") +
+            (it.work ? " of " + it.work.name : "");
           a.appendChild(document.createTextNode(" "));
           a.appendChild(meta);
           if (it.matched && it.matched !== it.name) {
