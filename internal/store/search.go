@@ -244,9 +244,11 @@ func (c *conn) lookupQuery(ctx context.Context, l search.Lookup) (string, []any,
 // It reports none when the lookup with one typo fewer asked for the same trigrams already.
 func similarGrams(key string, typos int) ([]string, int) {
 	if grams := blocks(key); len(grams) >= 2*typos+2 {
-		return grams, 2*typos + 2
+		// The rarest are picked among a dozen spread over the key: any of them will do, and
+		// counting the keys of each costs a lookup.
+		return spread(grams, 12), 2*typos + 2
 	}
-	grams := trigrams(key)
+	grams := spread(trigrams(key), 12)
 	if typos > 1 && len(blocks(key)) < 2*typos && len(grams) <= 2*typos+1 {
 		return nil, 0 // all of them, as with one typo fewer
 	}
