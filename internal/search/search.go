@@ -130,11 +130,13 @@ type Results struct {
 	Exact int64
 }
 
-// candidatePool bounds each lookup; keepBest bounds the matches whose facts are read when no
-// filter needs them all.
+// candidatePool bounds each lookup; keepBest is how many matches, for each one a page shows,
+// have their facts read when no filter needs them all (and at least minKept): enough for the
+// links to an entity to order the ties among the best.
 const (
 	candidatePool = 200
-	keepBest      = 60
+	keepBest      = 3
+	minKept       = 30
 )
 
 // Search finds the entities whose titles or names match q.Text, ranked: exact title, then
@@ -413,7 +415,7 @@ func (s *searcher) results(ctx context.Context) (Results, error) {
 	// a reader opens, and counting the links of hundreds of entities costs more than the search.
 	filtersWorks := len(s.q.Media) > 0 || s.q.FromYear > 0 || s.q.ToYear > 0 || len(s.q.Topics) > 0
 	total := len(list)
-	if keep := max(keepBest, s.q.Offset+s.q.Limit); !filtersWorks && len(list) > keep {
+	if keep := max(minKept, max(s.q.Offset, 0)+keepBest*max(s.q.Limit, 1)); !filtersWorks && len(list) > keep {
 		slices.SortFunc(list, byMatch)
 		list = list[:keep]
 	}
