@@ -212,12 +212,14 @@ func (c *conn) lookupQuery(ctx context.Context, l search.Lookup) (string, []any,
 				ORDER BY similarity(t.key, ?) DESC LIMIT ?`
 			return query, append(append([]any{l.Key}, kindArgs...), l.Key, l.Limit), nil
 		}
+		// Blocks that survive the typos keep their order, so each pair is one pattern, which
+		// pg_trgm looks up by both its trigrams at once.
 		grams = spread(grams, n)
 		var or []string
 		for i := range grams {
 			for j := i + 1; j < len(grams); j++ {
-				or = append(or, `(t.key LIKE ? AND t.key LIKE ?)`)
-				args = append(args, "%"+grams[i]+"%", "%"+grams[j]+"%")
+				or = append(or, `t.key LIKE ?`)
+				args = append(args, "%"+grams[i]+"%"+grams[j]+"%")
 			}
 		}
 		if len(grams) == 1 {
