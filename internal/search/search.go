@@ -287,7 +287,7 @@ func (s *searcher) lookup(ctx context.Context, lookups ...Lookup) error {
 	for i := range lookups {
 		lookups[i].Kinds, lookups[i].Limit = s.q.Kinds, candidatePool
 		if lookups[i].Mode == Similar {
-			lookups[i].Limit = 10 * candidatePool
+			lookups[i].Limit = 4 * candidatePool
 		}
 	}
 	found, err := s.src.SearchTerms(ctx, lookups...)
