@@ -134,25 +134,17 @@ func (f *folder) add(r rune, sp span) {
 	}
 }
 
+// ligatures are the Latin letters written as two.
+var ligatures = map[rune][2]rune{'ß': {'s', 's'}, 'æ': {'a', 'e'}, 'œ': {'o', 'e'}, 'þ': {'t', 'h'}}
+
 // latin pushes the base letter of a lower-case Latin letter.
 func (f *folder) latin(r rune, sp span) {
+	if pair, ok := ligatures[r]; ok {
+		f.push(pair[0], sp)
+		f.push(pair[1], sp)
+		return
+	}
 	switch r {
-	case 'ß':
-		f.push('s', sp)
-		f.push('s', sp)
-		return
-	case 'æ':
-		f.push('a', sp)
-		f.push('e', sp)
-		return
-	case 'œ':
-		f.push('o', sp)
-		f.push('e', sp)
-		return
-	case 'þ':
-		f.push('t', sp)
-		f.push('h', sp)
-		return
 	case 'ø':
 		r = 'o'
 	case 'đ', 'ð':

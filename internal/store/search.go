@@ -17,17 +17,8 @@ import (
 // ReplaceSearchTerms sets the search terms of one entity. fresh says it has none yet.
 func (tx *Tx) ReplaceSearchTerms(ctx context.Context, id int64, terms []search.Term, fresh bool) error {
 	if !fresh {
-		if tx.engine == SQLite {
-			old, err := tx.termKeys(ctx, id)
-			if err != nil {
-				return err
-			}
-			for termID, key := range old {
-				tx.trigrams = append(tx.trigrams, trigramChange{op: trigramRemoved, id: termID, key: key})
-			}
-		}
-		if _, err := tx.exec(ctx, `DELETE FROM search_terms WHERE entity_id = ?`, id); err != nil {
-			return fmt.Errorf("store: clear search terms of %d: %w", id, err)
+		if err := tx.clearSearchTerms(ctx, id); err != nil {
+			return err
 		}
 	}
 	if len(terms) == 0 {
@@ -259,10 +250,16 @@ func similarGrams(key string, typos int) ([]string, int) {
 }
 
 // trigrams lists the distinct trigrams of key, overlapping.
-func trigrams(key string) []string {
+func trigrams(key string) []string { return cut(key, 1) }
+
+// blocks cuts key into trigrams end to end, leaving out the last one or two runes.
+func blocks(key string) []string { return cut(key, 3) }
+
+// cut lists the distinct trigrams of key that start every step runes.
+func cut(key string, step int) []string {
 	r := []rune(key)
 	var grams []string
-	for i := 0; i+3 <= len(r); i++ {
+	for i := 0; i+3 <= len(r); i += step {
 		if g := string(r[i : i+3]); !slices.Contains(grams, g) {
 			grams = append(grams, g)
 		}
@@ -280,18 +277,6 @@ func spread(grams []string, n int) []string {
 		out[i] = grams[i*(len(grams)-1)/(n-1)]
 	}
 	return out
-}
-
-// blocks cuts key into trigrams end to end, leaving out the last one or two runes.
-func blocks(key string) []string {
-	r := []rune(key)
-	var grams []string
-	for i := 0; i+3 <= len(r); i += 3 {
-		if g := string(r[i : i+3]); !slices.Contains(grams, g) {
-			grams = append(grams, g)
-		}
-	}
-	return grams
 }
 
 // rarest picks the n of grams that the fewest keys hold, all of them when there are no more.

@@ -11,23 +11,31 @@ import (
 // transaction keeps: FTS5 writes its pending changes to disk at every savepoint, and an import
 // makes one per record.
 
-// termKeys gives the id and key of each search term of an entity.
-func (tx *Tx) termKeys(ctx context.Context, id int64) (map[int64]string, error) {
-	rows, err := tx.query(ctx, `SELECT id, key FROM search_terms WHERE entity_id = ?`, id)
+// clearSearchTerms deletes the search terms of an entity; on SQLite, the journal takes note of
+// each term leaving the trigram index.
+func (tx *Tx) clearSearchTerms(ctx context.Context, id int64) error {
+	if tx.engine != SQLite {
+		if _, err := tx.exec(ctx, `DELETE FROM search_terms WHERE entity_id = ?`, id); err != nil {
+			return fmt.Errorf("store: clear search terms of %d: %w", id, err)
+		}
+		return nil
+	}
+	rows, err := tx.query(ctx, `DELETE FROM search_terms WHERE entity_id = ? RETURNING id, key`, id)
 	if err != nil {
-		return nil, fmt.Errorf("store: search terms of %d: %w", id, err)
+		return fmt.Errorf("store: clear search terms of %d: %w", id, err)
 	}
 	defer rows.Close()
-	out := map[int64]string{}
 	for rows.Next() {
-		var termID int64
-		var key string
-		if err := rows.Scan(&termID, &key); err != nil {
-			return nil, fmt.Errorf("store: search terms of %d: %w", id, err)
+		c := trigramChange{op: trigramRemoved}
+		if err := rows.Scan(&c.id, &c.key); err != nil {
+			return fmt.Errorf("store: clear search terms of %d: %w", id, err)
 		}
-		out[termID] = key
+		tx.trigrams = append(tx.trigrams, c)
 	}
-	return out, rows.Err()
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("store: clear search terms of %d: %w", id, err)
+	}
+	return nil
 }
 
 // A trigramChange is a change to SQLite's trigram index that a change to the search terms calls
