@@ -2,8 +2,10 @@ package edit
 
 import (
 	"context"
+	"maps"
 
 	"kioku/internal/store"
+	"kioku/internal/wiki"
 )
 
 // Batch runs many changesets in one transaction, for importers: committing once for a thousand
@@ -13,7 +15,7 @@ import (
 func (s *Service) Batch(ctx context.Context, fn func(b *Batch) error) error {
 	accepted := false
 	err := s.Store.Tx(ctx, func(tx *store.Tx) error {
-		b := &Batch{s: s, tx: tx}
+		b := &Batch{s: s, tx: tx, users: map[int64]store.User{}, kinds: map[int64]wiki.Kind{}}
 		if err := tx.WithLargeCache(ctx, 64, func() error { return fn(b) }); err != nil {
 			return err
 		}
@@ -35,6 +37,33 @@ type Batch struct {
 	s        *Service
 	tx       *store.Tx
 	accepted bool
+	// users holds the authors of the batch's changesets as read before their first one: only
+	// the batch changes them, and a promotion makes it read the author again.
+	users map[int64]store.User
+	// kinds holds the kinds of the entities with pages the batch made or saw (Changes.known).
+	kinds map[int64]wiki.Kind
+}
+
+// user reads an author, once per batch; b may be nil.
+func (b *Batch) user(ctx context.Context, tx *store.Tx, id int64) (store.User, error) {
+	if b == nil {
+		return tx.UserByID(ctx, id)
+	}
+	if u, ok := b.users[id]; ok {
+		return u, nil
+	}
+	u, err := tx.UserByID(ctx, id)
+	if err == nil {
+		b.users[id] = u
+	}
+	return u, err
+}
+
+// forget drops an author the batch changed; b may be nil.
+func (b *Batch) forget(id int64) {
+	if b != nil {
+		delete(b.users, id)
+	}
 }
 
 // Tx is the batch's transaction, for reads that must see what the batch wrote.
@@ -45,9 +74,13 @@ func (b *Batch) Tx() *store.Tx { return b.tx }
 // would overwrite a person's edit.
 func (b *Batch) Apply(ctx context.Context, author int64, summary string, propose bool, fn func(c *Changes) error) (Result, error) {
 	var res Result
+	var created map[int64]wiki.Kind
 	err := b.tx.Savepoint(ctx, func() error {
 		var err error
-		res, err = b.s.apply(ctx, b.tx, author, summary, propose, false, fn)
+		res, err = b.s.apply(ctx, b.tx, b, author, summary, propose, func(c *Changes) error {
+			created = c.created
+			return fn(c)
+		})
 		return err
 	})
 	if err != nil {
@@ -55,6 +88,7 @@ func (b *Batch) Apply(ctx context.Context, author int64, summary string, propose
 	}
 	if res.Status == store.StatusAccepted {
 		b.accepted = true
+		maps.Copy(b.kinds, created)
 	}
 	return res, nil
 }

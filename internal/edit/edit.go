@@ -105,6 +105,9 @@ type Changes struct {
 	created   map[int64]wiki.Kind
 	born      map[int64]bool // entities Create made with their first revision as head
 	proposed  map[int64]*proposal
+	// known holds, in a batch, the kinds of entities with pages that earlier changesets of the
+	// batch made or checked: an entity keeps its kind and, once it has one, its page.
+	known map[int64]wiki.Kind
 }
 
 type proposal struct {
@@ -121,7 +124,7 @@ func (s *Service) Apply(ctx context.Context, author int64, summary string, fn fu
 	var res Result
 	err := s.Store.Tx(ctx, func(tx *store.Tx) error {
 		var err error
-		res, err = s.apply(ctx, tx, author, summary, false, true, fn)
+		res, err = s.apply(ctx, tx, nil, author, summary, false, fn)
 		return err
 	})
 	if err != nil {
@@ -133,8 +136,8 @@ func (s *Service) Apply(ctx context.Context, author int64, summary string, fn fu
 	return res, nil
 }
 
-// apply makes one changeset inside tx. announce is false in a batch, which announces once.
-func (s *Service) apply(ctx context.Context, tx *store.Tx, author int64, summary string, propose, announce bool, fn func(c *Changes) error) (Result, error) {
+// apply makes one changeset inside tx, as part of batch b when it is not nil.
+func (s *Service) apply(ctx context.Context, tx *store.Tx, b *Batch, author int64, summary string, propose bool, fn func(c *Changes) error) (Result, error) {
 	summary = strings.TrimSpace(summary)
 	if summary == "" {
 		return Result{}, wiki.Invalid("an edit summary is required: say in a few words what you changed")
@@ -142,7 +145,7 @@ func (s *Service) apply(ctx context.Context, tx *store.Tx, author int64, summary
 	if len([]rune(summary)) > 500 {
 		return Result{}, wiki.Invalid("the edit summary is longer than 500 characters")
 	}
-	u, err := tx.UserByID(ctx, author)
+	u, err := b.user(ctx, tx, author)
 	if err != nil {
 		return Result{}, err
 	}
@@ -165,6 +168,9 @@ func (s *Service) apply(ctx context.Context, tx *store.Tx, author int64, summary
 		return Result{}, err
 	}
 	c := newChanges(tx, u, role, summary, id, status == store.StatusPending)
+	if b != nil {
+		c.known = b.kinds
+	}
 	if err := fn(c); err != nil {
 		return Result{}, err
 	}
@@ -178,7 +184,13 @@ func (s *Service) apply(ctx context.Context, tx *store.Tx, author int64, summary
 	if err := tx.SetChangesetPoints(ctx, id, c.points); err != nil {
 		return Result{}, err
 	}
-	return res, s.credit(ctx, c, &res, announce)
+	if err := s.credit(ctx, c, &res, b == nil); err != nil {
+		return Result{}, err
+	}
+	if res.Promoted {
+		b.forget(author)
+	}
+	return res, nil
 }
 
 func newChanges(tx *store.Tx, author store.User, role auth.Role, summary string, changeset int64, pending bool) *Changes {
@@ -439,10 +451,11 @@ func (c *Changes) check(ctx context.Context, doc wiki.Document) error {
 	if len(targets) == 0 {
 		return nil
 	}
-	// Entities this changeset created are known already; only the others are looked up.
+	// Entities this changeset created, or the batch knows, are known already; only the others
+	// are looked up.
 	ids := make([]int64, 0, len(targets))
 	for _, t := range targets {
-		if _, created := c.created[t.ID]; !created {
+		if _, created := c.created[t.ID]; !created && c.known[t.ID] != t.Kind {
 			ids = append(ids, t.ID)
 		}
 	}
@@ -450,7 +463,15 @@ func (c *Changes) check(ctx context.Context, doc wiki.Document) error {
 	if err != nil {
 		return err
 	}
+	if c.known != nil {
+		for id, e := range found {
+			c.known[id] = e.Kind
+		}
+	}
 	for _, t := range targets {
+		if c.known[t.ID] == t.Kind && found[t.ID].ID == 0 {
+			continue
+		}
 		e, ok := found[t.ID]
 		if kind, created := c.created[t.ID]; created && !ok {
 			e, ok = store.Entity{ID: t.ID, Kind: kind, Name: fmt.Sprintf("#%d", t.ID)}, true

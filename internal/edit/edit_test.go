@@ -3,6 +3,7 @@ package edit_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"testing"
 
 	"kioku/internal/auth"
@@ -169,3 +170,67 @@ func TestApplyRefusesBadEdits(t *testing.T) {
 }
 
 func itoa(id int64) string { return wiki.Ref(id).ItemKey() }
+
+// TestBatchChecksReferences: in a batch, which remembers the pages its changesets made or
+// checked, a reference of the wrong kind is still refused, and so is one to a page made by a
+// changeset of the batch that failed.
+func TestBatchChecksReferences(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		svc := &edit.Service{Store: s}
+		ann := mustUser(t, s, "ann")
+		credit := func(person int64) wiki.Document {
+			return &wiki.Work{Name: "Work", Medium: wiki.MediumTV, Credits: []wiki.Credit{{Key: "a", Person: wiki.Ref(person), Role: "Director"}}}
+		}
+		err := svc.Batch(ctx, func(b *edit.Batch) error {
+			var person, genre, lost int64
+			if _, err := b.Apply(ctx, ann, "made", false, func(c *edit.Changes) error {
+				var err error
+				if person, err = c.Create(ctx, wiki.KindPerson, &wiki.Person{Name: "Satoshi Kon"}); err != nil {
+					return err
+				}
+				genre, err = c.Create(ctx, wiki.KindGenre, &wiki.Topic{Name: "Drama"})
+				return err
+			}); err != nil {
+				return err
+			}
+			refused := errors.New("refused")
+			if _, err := b.Apply(ctx, ann, "failed", false, func(c *edit.Changes) error {
+				var err error
+				if lost, err = c.Create(ctx, wiki.KindPerson, &wiki.Person{Name: "Lost"}); err != nil {
+					return err
+				}
+				return refused
+			}); !errors.Is(err, refused) {
+				return fmt.Errorf("a failing changeset: %v", err)
+			}
+			for _, tt := range []struct {
+				name  string
+				doc   wiki.Document
+				valid bool
+			}{
+				{"person made by the batch", credit(person), true},
+				{"person again", credit(person), true},
+				{"genre as person", credit(genre), false},
+				{"person of a failed changeset", credit(lost), false},
+			} {
+				_, err := b.Apply(ctx, ann, tt.name, false, func(c *edit.Changes) error {
+					_, err := c.Create(ctx, wiki.KindWork, tt.doc)
+					return err
+				})
+				var ve *wiki.ValidationError
+				if tt.valid && err != nil || !tt.valid && !errors.As(err, &ve) {
+					t.Errorf("%s: err = %v, want valid %v", tt.name, err, tt.valid)
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var n int
+		if err := s.DB().QueryRow(`SELECT COUNT(*) FROM entities WHERE kind = 'work'`).Scan(&n); err != nil || n != 2 {
+			t.Errorf("works after the batch = %d (%v), want 2", n, err)
+		}
+	})
+}

@@ -34,7 +34,7 @@ type Importer struct {
 	// Report, when set, receives the match report: one line per record saying how it was
 	// matched to a page, for a person to audit.
 	Report io.Writer
-	// BatchSize is how many records share one transaction; 0 means 200.
+	// BatchSize is how many records share one transaction; 0 means 500.
 	BatchSize int
 }
 
@@ -175,7 +175,7 @@ func (r *run) batchSize() int {
 	if r.im.BatchSize > 0 {
 		return r.im.BatchSize
 	}
-	return 200
+	return 500
 }
 
 func (r *run) summary(record string) string {

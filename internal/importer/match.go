@@ -122,6 +122,26 @@ func newTitleSet(titles ...string) titleSet {
 	return t
 }
 
+// titleSet is newTitleSet with each title's forms worked out once per import: a work's titles
+// are matched when its record is read and indexed when it is saved, and many records share them.
+func (st *state) titleSet(titles ...string) titleSet {
+	var t titleSet
+	for _, title := range titles {
+		one, ok := st.titleForms[title]
+		if !ok {
+			one = newTitleSet(title)
+			st.titleForms[title] = one
+		}
+		for i, k := range one.keys {
+			if !slices.Contains(t.keys, k) {
+				t.keys = append(t.keys, k)
+				t.pairs = append(t.pairs, one.pairs[i])
+			}
+		}
+	}
+	return t
+}
+
 // bestSimilarity is the highest similarity between any of two works' title keys.
 func bestSimilarity(a, b titleSet) float64 {
 	best := 0.0
@@ -185,7 +205,7 @@ type candidate struct {
 
 // matchTitle finds the page of the same work by title, type and start date.
 func (st *state) matchTitle(w *dataset.Work) (int64, string, string) {
-	titles := newTitleSet(append([]string{w.Title, w.TitleKana}, titleTexts(w)...)...)
+	titles := st.titleSet(append([]string{w.Title, w.TitleKana}, titleTexts(w)...)...)
 	if len(titles.keys) == 0 {
 		return 0, "new", "no title to match"
 	}

@@ -27,7 +27,8 @@ type state struct {
 	// that have them; months maps a start month ("1995-12") to the works that started then.
 	titles     map[string][]workEntry
 	months     map[string][]workEntry
-	people     map[string]int64 // name key → person; -1 when several people share it
+	titleForms map[string]titleSet // a title's forms for matching (see state.titleSet)
+	people     map[string]int64    // name key → person; -1 when several people share it
 	companies  map[string]int64
 	franchises map[string]int64 // data set id of a franchise → entity
 	agents     map[string]*dataset.Agent
@@ -70,7 +71,7 @@ func (st *state) index(e workEntry) {
 }
 
 func loadState(ctx context.Context, s *store.Store, set *dataset.Set) (*state, error) {
-	st := &state{set: set, ext: map[string]map[string]int64{}, ids: map[int64]map[string]string{},
+	st := &state{set: set, ext: map[string]map[string]int64{}, ids: map[int64]map[string]string{}, titleForms: map[string]titleSet{},
 		titles: map[string][]workEntry{}, months: map[string][]workEntry{}, people: map[string]int64{}, companies: map[string]int64{},
 		franchises: map[string]int64{}, agents: map[string]*dataset.Agent{}, own: map[int64]string{}, orgs: map[string]bool{},
 		agentsNamed: map[string][]*dataset.Agent{}}
@@ -248,7 +249,7 @@ func (st *state) saved(id int64, doc wiki.Document) {
 	switch d := doc.(type) {
 	case *wiki.Work:
 		ids = d.ExternalIDs
-		st.index(workEntry{id: id, medium: d.Medium, start: d.StartDate, end: d.EndDate, lang: d.OriginalLanguage, titles: newTitleSet(matchTitles(d)...)})
+		st.index(workEntry{id: id, medium: d.Medium, start: d.StartDate, end: d.EndDate, lang: d.OriginalLanguage, titles: st.titleSet(matchTitles(d)...)})
 	case *wiki.Topic:
 		ids = d.ExternalIDs
 		for _, x := range ids {

@@ -82,10 +82,9 @@ func (c *conn) entities(ctx context.Context, query string, args ...any) ([]Entit
 // revision yet (one a changeset waiting for review proposes), or 1 when its first revision is
 // written next in the same transaction.
 func (c *conn) CreateEntity(ctx context.Context, kind wiki.Kind, name, segment string, head int) (int64, error) {
-	var id int64
 	t := now()
-	err := c.queryRow(ctx, `INSERT INTO entities (kind, head, name, name_key, segment, created_at, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`, kind, head, name, NameKey(name), segment, t, t).Scan(&id)
+	id, err := c.insertID(ctx, `INSERT INTO entities (kind, head, name, name_key, segment, created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?)`, kind, head, name, NameKey(name), segment, t, t)
 	if err != nil {
 		return 0, fmt.Errorf("store: create %s: %w", kind, c.mapErr(err))
 	}
@@ -122,7 +121,7 @@ func (c *conn) EntitiesByID(ctx context.Context, ids []int64) (map[int64]Entity,
 		// Batches keep the statement under every engine's parameter limit.
 		batch := ids[:min(len(ids), 500)]
 		ids = ids[len(batch):]
-		in, args := inList(batch)
+		in, args := inList(padded(batch))
 		list, err := c.entities(ctx, `SELECT `+entityColumns+` FROM entities WHERE head > 0 AND id IN (`+in+`)`, args...)
 		if err != nil {
 			return nil, fmt.Errorf("store: entities by id: %w", err)
@@ -176,9 +175,8 @@ func (tx *Tx) SetHead(ctx context.Context, id int64, expected, head int, name, s
 
 // CreateChangeset records a changeset and returns its id.
 func (tx *Tx) CreateChangeset(ctx context.Context, authorID int64, summary, status string) (int64, error) {
-	var id int64
-	err := tx.queryRow(ctx, `INSERT INTO changesets (author_id, summary, status, created_at) VALUES (?, ?, ?, ?)
-		RETURNING id`, authorID, summary, status, now()).Scan(&id)
+	id, err := tx.insertID(ctx, `INSERT INTO changesets (author_id, summary, status, created_at) VALUES (?, ?, ?, ?)`,
+		authorID, summary, status, now())
 	if err != nil {
 		return 0, fmt.Errorf("store: create changeset: %w", tx.mapErr(err))
 	}

@@ -137,6 +137,10 @@ func (tx *Tx) ReplaceWorkFacts(ctx context.Context, id int64, f *WorkFacts, fres
 
 // ClearProjections empties every projection table, before a rebuild.
 func (tx *Tx) ClearProjections(ctx context.Context) error {
+	if err := tx.beginTerms(ctx); err != nil {
+		return err
+	}
+	tx.terms = append(tx.terms, termChange{clear: true})
 	for _, t := range []string{"links", "external_ids", "works", "search_terms"} {
 		if _, err := tx.exec(ctx, `DELETE FROM `+t); err != nil {
 			return fmt.Errorf("store: clear %s: %w", t, err)
@@ -146,7 +150,7 @@ func (tx *Tx) ClearProjections(ctx context.Context) error {
 		if _, err := tx.exec(ctx, `INSERT INTO search_trigrams (search_trigrams) VALUES ('delete-all')`); err != nil {
 			return fmt.Errorf("store: clear the search index: %w", err)
 		}
-		tx.trigrams = append(tx.trigrams, trigramChange{op: trigramsCleared})
+		tx.grams.removed = append(tx.grams.removed, nil)
 	}
 	return nil
 }
@@ -201,12 +205,17 @@ func (tx *Tx) PutImportRecord(ctx context.Context, r ImportRecord) error {
 // Savepoint runs fn so that, when it fails, what it wrote is undone while the rest of the
 // transaction stands: one bad record of an import leaves the records around it in place.
 func (tx *Tx) Savepoint(ctx context.Context, fn func() error) error {
+	if err := tx.flushTermsIfMany(ctx); err != nil {
+		return err
+	}
 	if _, err := tx.exec(ctx, `SAVEPOINT record`); err != nil {
 		return fmt.Errorf("store: savepoint: %w", err)
 	}
-	journal := len(tx.trigrams)
+	tx.savepoints++
+	defer func() { tx.savepoints-- }()
+	terms, removed := len(tx.terms), len(tx.grams.removed)
 	if err := fn(); err != nil {
-		tx.trigrams = tx.trigrams[:journal]
+		tx.terms, tx.grams.removed = tx.terms[:terms], tx.grams.removed[:removed]
 		if _, rerr := tx.exec(ctx, `ROLLBACK TO SAVEPOINT record`); rerr != nil {
 			return errors.Join(err, fmt.Errorf("store: roll back to savepoint: %w", rerr))
 		}

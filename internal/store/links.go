@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"fmt"
-	"strings"
 
 	"kioku/internal/wiki"
 )
@@ -18,23 +17,13 @@ func (tx *Tx) ReplaceLinks(ctx context.Context, sourceID int64, links []wiki.Lin
 	}
 	// Many rows per statement: on PostgreSQL each statement is a round trip, and a work with
 	// hundreds of credits would otherwise spend most of an edit waiting on the network.
-	const perStatement = 500
-	for len(links) > 0 {
-		batch := links[:min(len(links), perStatement)]
-		links = links[len(batch):]
-		var q strings.Builder
-		q.WriteString(`INSERT INTO links (source_id, target_id, rel, via_id, role, note, language, position) VALUES `)
-		args := make([]any, 0, 8*len(batch))
-		for i, l := range batch {
-			if i > 0 {
-				q.WriteString(", ")
-			}
-			q.WriteString("(?, ?, ?, ?, ?, ?, ?, ?)")
-			args = append(args, l.Source, l.Target, string(l.Rel), l.Via, l.Role, l.Note, l.Language, l.Position)
-		}
-		if _, err := tx.exec(ctx, q.String(), args...); err != nil {
-			return fmt.Errorf("store: links of %d: %w", sourceID, err)
-		}
+	err := tx.insertRows(ctx, `INSERT INTO links (source_id, target_id, rel, via_id, role, note, language, position) VALUES `,
+		"(?, ?, ?, ?, ?, ?, ?, ?)", len(links), 512, func(i int, args []any) []any {
+			l := links[i]
+			return append(args, l.Source, l.Target, string(l.Rel), l.Via, l.Role, l.Note, l.Language, l.Position)
+		})
+	if err != nil {
+		return fmt.Errorf("store: links of %d: %w", sourceID, err)
 	}
 	return nil
 }

@@ -14,49 +14,18 @@ import (
 	"kioku/internal/wiki"
 )
 
-// ReplaceSearchTerms sets the search terms of one entity. fresh says it has none yet.
+// ReplaceSearchTerms sets the search terms of one entity. fresh says it has none yet. The terms
+// are written when the transaction commits.
 func (tx *Tx) ReplaceSearchTerms(ctx context.Context, id int64, terms []search.Term, fresh bool) error {
 	if !fresh {
 		if err := tx.clearSearchTerms(ctx, id); err != nil {
 			return err
 		}
 	}
-	if len(terms) == 0 {
-		return nil
+	for _, t := range terms {
+		tx.terms = append(tx.terms, termChange{entity: id, term: t})
 	}
-	var q strings.Builder
-	q.WriteString(`INSERT INTO search_terms (entity_id, kind, field, key, text) VALUES `)
-	args := make([]any, 0, 5*len(terms))
-	for i, t := range terms {
-		if i > 0 {
-			q.WriteString(", ")
-		}
-		q.WriteString("(?, ?, ?, ?, ?)")
-		args = append(args, id, string(t.Kind), int(t.Field), t.Key, t.Text)
-	}
-	if tx.engine != SQLite {
-		if _, err := tx.exec(ctx, q.String(), args...); err != nil {
-			return fmt.Errorf("store: search terms of %d: %w", id, err)
-		}
-		return nil
-	}
-	q.WriteString(" RETURNING id, key")
-	rows, err := tx.query(ctx, q.String(), args...)
-	if err != nil {
-		return fmt.Errorf("store: search terms of %d: %w", id, err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		c := trigramChange{op: trigramAdded}
-		if err := rows.Scan(&c.id, &c.key); err != nil {
-			return fmt.Errorf("store: search terms of %d: %w", id, err)
-		}
-		tx.trigrams = append(tx.trigrams, c)
-	}
-	if err := rows.Err(); err != nil {
-		return fmt.Errorf("store: search terms of %d: %w", id, err)
-	}
-	return nil
+	return tx.flushTermsIfMany(ctx)
 }
 
 // idList is the condition that a column is one of ids ("IN (?, ?)" on SQLite, "= ANY(?)" with

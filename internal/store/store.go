@@ -50,9 +50,12 @@ type Store struct {
 // Tx is a store transaction; every read and write method of Store is available on it too.
 type Tx struct {
 	conn
-	// trigrams journals the changes to SQLite's trigram index that the transaction's changes
-	// to search terms call for; they are made when it commits (writeTrigrams).
-	trigrams []trigramChange
+	// terms journals the changes to search terms, written when it commits (writeSearchTerms).
+	terms []termChange
+	// grams follows what SQLite's trigram index needs to know about those changes.
+	grams gramState
+	// savepoints is how many savepoints are open.
+	savepoints int
 }
 
 // querier is what database/sql's DB and Tx have in common.
@@ -150,10 +153,11 @@ func (s *Store) Tx(ctx context.Context, fn func(tx *Tx) error) error {
 	if err != nil {
 		return fmt.Errorf("store: begin: %w", s.mapErr(err))
 	}
-	tx := &Tx{conn: conn{q: sqlTx, engine: s.engine, origin: s.origin, tx: sqlTx, stmts: map[string]*sql.Stmt{}}}
+	tx := &Tx{conn: conn{q: sqlTx, engine: s.engine, origin: s.origin, tx: sqlTx, stmts: map[string]*sql.Stmt{}},
+		grams: gramState{from: -1}}
 	err = fn(tx)
-	if err == nil && len(tx.trigrams) > 0 {
-		err = tx.writeTrigrams(ctx)
+	if err == nil {
+		err = tx.writeSearchTerms(ctx)
 	}
 	if err != nil {
 		_ = sqlTx.Rollback()
@@ -251,6 +255,57 @@ func inList(ids []int64) (string, []any) {
 		args[i] = id
 	}
 	return strings.TrimSuffix(strings.Repeat("?, ", len(ids)), ", "), args
+}
+
+// insertID runs an INSERT of one row into a table with an id column and returns the row's id. On
+// SQLite the id comes without a result row to read, which is cheaper: an import creates a hundred
+// thousand pages.
+func (c *conn) insertID(ctx context.Context, insert string, args ...any) (int64, error) {
+	if c.engine == SQLite {
+		res, err := c.exec(ctx, insert, args...)
+		if err != nil {
+			return 0, err
+		}
+		return res.LastInsertId()
+	}
+	var id int64
+	err := c.queryRow(ctx, insert+` RETURNING id`, args...).Scan(&id)
+	return id, c.mapErr(err)
+}
+
+// insertRows writes n rows with insert (a statement ending in VALUES), each row as tuple with the
+// arguments that row appends, at most most rows per statement.
+func (c *conn) insertRows(ctx context.Context, insert, tuple string, n, most int, row func(i int, args []any) []any) error {
+	var args []any
+	for done := 0; done < n; {
+		size := min(n-done, most)
+		args = args[:0]
+		for i := done; i < done+size; i++ {
+			args = row(i, args)
+		}
+		if _, err := c.exec(ctx, insert+strings.TrimSuffix(strings.Repeat(tuple+", ", size), ", "), args...); err != nil {
+			return err
+		}
+		done += size
+	}
+	return nil
+}
+
+// padded lengthens a list of ids to a power of two by repeating its last, which changes nothing in
+// an IN list but lets a transaction prepare a few statements for any length instead of one each.
+func padded(ids []int64) []int64 {
+	if len(ids) == 0 {
+		return ids
+	}
+	n := 4
+	for n < len(ids) {
+		n *= 2
+	}
+	out := append(make([]int64, 0, n), ids...)
+	for len(out) < n {
+		out = append(out, ids[len(ids)-1])
+	}
+	return out
 }
 
 // now is the time stamp written with new rows, in UTC with microseconds, the precision both

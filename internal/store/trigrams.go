@@ -3,17 +3,69 @@ package store
 import (
 	"context"
 	"fmt"
-	"slices"
-	"strings"
+
+	"kioku/internal/search"
 )
 
-// SQLite's trigram index of the search terms is written once per transaction, from a journal the
-// transaction keeps: FTS5 writes its pending changes to disk at every savepoint, and an import
-// makes one per record.
+// A transaction's new search terms are written when it commits, many rows per statement: an
+// import gives tens of thousands of pages a few terms each, and a statement per page was a sixth
+// of its time. SQLite's trigram index is brought up to date in the same step, from the terms
+// written and a journal of the terms removed: FTS5 writes its pending changes to disk at every
+// savepoint, and an import makes one per record.
+//
+// Nothing reads search terms inside a transaction; a transaction that did would not see its own.
 
-// clearSearchTerms deletes the search terms of an entity; on SQLite, the journal takes note of
-// each term leaving the trigram index.
+// termsPerStatement is how many search terms one INSERT writes.
+const termsPerStatement = 256
+
+// flushTermsAt is how many search-term changes a transaction holds before writing them (between
+// changesets of a batch), so that a reindex of a large wiki does not hold all of them.
+var flushTermsAt = 20000
+
+// termChange is an entry of the journal of search-term changes not yet written: a term added to
+// an entity, or every term of an entity cleared (those added before it in the journal included;
+// of every entity when entity is 0).
+type termChange struct {
+	entity int64
+	term   search.Term
+	clear  bool
+}
+
+// gramState is what SQLite's trigram index needs to know about a transaction's changes.
+type gramState struct {
+	// from is the highest search-term id when the transaction first changed search terms, -1
+	// before: terms up to it are in the trigram index, terms after it were written by this
+	// transaction and enter the index when it commits.
+	from int64
+	// removed journals terms deleted that are in the trigram index; a nil entry marks the index
+	// emptied, which makes the entries before it moot.
+	removed []*trigramRow
+}
+
+type trigramRow struct {
+	id  int64
+	key string
+}
+
+// beginTerms notes, on SQLite, which search terms are in the trigram index before the
+// transaction's first change to them.
+func (tx *Tx) beginTerms(ctx context.Context) error {
+	if tx.engine != SQLite || tx.grams.from >= 0 {
+		return nil
+	}
+	if err := tx.queryRow(ctx, `SELECT COALESCE(MAX(id), 0) FROM search_terms`).Scan(&tx.grams.from); err != nil {
+		return fmt.Errorf("store: search terms: %w", err)
+	}
+	return nil
+}
+
+// clearSearchTerms deletes the search terms of an entity, those written and those waiting in the
+// journal; on SQLite, the trigram index's journal takes note of each term leaving it.
 func (tx *Tx) clearSearchTerms(ctx context.Context, id int64) error {
+	if err := tx.beginTerms(ctx); err != nil {
+		return err
+	}
+	tx.terms = append(tx.terms, termChange{entity: id, clear: true})
 	if tx.engine != SQLite {
 		if _, err := tx.exec(ctx, `DELETE FROM search_terms WHERE entity_id = ?`, id); err != nil {
 			return fmt.Errorf("store: clear search terms of %d: %w", id, err)
@@ -26,11 +78,13 @@ func (tx *Tx) clearSearchTerms(ctx context.Context, id int64) error {
 	}
 	defer rows.Close()
 	for rows.Next() {
-		c := trigramChange{op: trigramRemoved}
-		if err := rows.Scan(&c.id, &c.key); err != nil {
+		r := &trigramRow{}
+		if err := rows.Scan(&r.id, &r.key); err != nil {
 			return fmt.Errorf("store: clear search terms of %d: %w", id, err)
 		}
-		tx.trigrams = append(tx.trigrams, c)
+		if r.id <= tx.grams.from {
+			tx.grams.removed = append(tx.grams.removed, r)
+		}
 	}
 	if err := rows.Err(); err != nil {
 		return fmt.Errorf("store: clear search terms of %d: %w", id, err)
@@ -38,77 +92,76 @@ func (tx *Tx) clearSearchTerms(ctx context.Context, id int64) error {
 	return nil
 }
 
-// A trigramChange is a change to SQLite's trigram index that a change to the search terms calls
-// for, journalled in the transaction (a savepoint rolled back drops its part of the journal).
-type trigramChange struct {
-	op  trigramOp
-	id  int64
-	key string
-}
-
-type trigramOp int
-
-const (
-	trigramAdded    trigramOp = iota // a term added: it enters the index
-	trigramRemoved                   // a term removed: it leaves the index, unless added since the last commit
-	trigramsCleared                  // the index was emptied: nothing before counts
-)
-
-// writeTrigrams makes the changes the transaction's journal calls for, in a statement or two:
-// writing them one by one would have FTS5 write to disk at every savepoint.
-func (tx *Tx) writeTrigrams(ctx context.Context) error {
-	added, removed := map[int64]string{}, map[int64]string{}
-	for _, c := range tx.trigrams {
-		switch c.op {
-		case trigramAdded:
-			added[c.id] = c.key
-		case trigramRemoved:
-			if _, ok := added[c.id]; ok {
-				delete(added, c.id)
-			} else {
-				removed[c.id] = c.key
-			}
-		case trigramsCleared:
-			clear(added)
-			clear(removed)
+// flushTerms writes the search terms the journal adds, and empties it.
+func (tx *Tx) flushTerms(ctx context.Context) error {
+	if len(tx.terms) == 0 {
+		return nil
+	}
+	if err := tx.beginTerms(ctx); err != nil {
+		return err
+	}
+	cleared, all := map[int64]int{}, -1
+	for i, c := range tx.terms {
+		switch {
+		case c.clear && c.entity == 0:
+			all = i
+		case c.clear:
+			cleared[c.entity] = i
 		}
 	}
-	tx.trigrams = nil
-	for _, change := range []struct {
-		rows       map[int64]string
-		query, row string
-	}{
-		{removed, `INSERT INTO search_trigrams (search_trigrams, rowid, key) VALUES `, `('delete', ?, ?)`},
-		{added, `INSERT INTO search_trigrams (rowid, key) VALUES `, `(?, ?)`},
-	} {
-		const perStatement = 300
-		ids := keysOf(change.rows)
-		for len(ids) > 0 {
-			batch := ids[:min(len(ids), perStatement)]
-			ids = ids[len(batch):]
-			var q strings.Builder
-			q.WriteString(change.query)
-			args := make([]any, 0, 2*len(batch))
-			for i, id := range batch {
-				if i > 0 {
-					q.WriteString(", ")
-				}
-				q.WriteString(change.row)
-				args = append(args, id, change.rows[id])
-			}
-			if _, err := tx.exec(ctx, q.String(), args...); err != nil {
-				return fmt.Errorf("store: search index: %w", err)
-			}
+	var rows []termChange
+	for i, c := range tx.terms {
+		if last, ok := cleared[c.entity]; !c.clear && i > all && (!ok || i > last) {
+			rows = append(rows, c)
 		}
+	}
+	tx.terms = tx.terms[:0]
+	err := tx.insertRows(ctx, `INSERT INTO search_terms (entity_id, kind, field, key, text) VALUES `, "(?, ?, ?, ?, ?)",
+		len(rows), termsPerStatement, func(i int, args []any) []any {
+			c := rows[i]
+			return append(args, c.entity, string(c.term.Kind), int(c.term.Field), c.term.Key, c.term.Text)
+		})
+	if err != nil {
+		return fmt.Errorf("store: search terms: %w", err)
 	}
 	return nil
 }
 
-func keysOf(m map[int64]string) []int64 {
-	out := make([]int64, 0, len(m))
-	for id := range m {
-		out = append(out, id)
+// flushTermsIfMany writes the search terms waiting when there are many and no savepoint is open
+// (a savepoint rolled back takes back its part of the journal, which must still be there).
+func (tx *Tx) flushTermsIfMany(ctx context.Context) error {
+	if tx.savepoints > 0 || len(tx.terms) < flushTermsAt {
+		return nil
 	}
-	slices.Sort(out)
-	return out
+	return tx.flushTerms(ctx)
+}
+
+// writeSearchTerms writes what the transaction changed in the search terms, and on SQLite in
+// the trigram index, when it commits.
+func (tx *Tx) writeSearchTerms(ctx context.Context) error {
+	if err := tx.flushTerms(ctx); err != nil {
+		return err
+	}
+	if tx.engine != SQLite || tx.grams.from < 0 {
+		return nil
+	}
+	removed := tx.grams.removed
+	for i := len(removed) - 1; i >= 0; i-- {
+		if removed[i] == nil {
+			removed = removed[i+1:]
+			break
+		}
+	}
+	err := tx.insertRows(ctx, `INSERT INTO search_trigrams (search_trigrams, rowid, key) VALUES `, "('delete', ?, ?)",
+		len(removed), termsPerStatement, func(i int, args []any) []any { return append(args, removed[i].id, removed[i].key) })
+	if err != nil {
+		return fmt.Errorf("store: search index: %w", err)
+	}
+	// Terms are never changed, only deleted and added: what is new since the transaction
+	// began is what it wrote and kept.
+	if _, err := tx.exec(ctx, `INSERT INTO search_trigrams (rowid, key)
+		SELECT id, key FROM search_terms WHERE id > ? ORDER BY id`, tx.grams.from); err != nil {
+		return fmt.Errorf("store: search index: %w", err)
+	}
+	return nil
 }

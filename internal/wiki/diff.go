@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"reflect"
 	"slices"
+	"sync"
 )
 
 // Item is an element of a document list with a stable identity: credits, releases, cast,
@@ -43,19 +44,30 @@ func Diff(a, b Document, names Names) []Change {
 		av = reflect.ValueOf(a).Elem()
 	}
 	var out []Change
-	t := bv.Type()
-	for i := range t.NumField() {
-		label := fieldLabel(t.Field(i))
+	for i, label := range fieldLabels(bv.Type()) {
 		out = append(out, diffField(label, av.Field(i), bv.Field(i), names)...)
 	}
 	return out
 }
 
-func fieldLabel(f reflect.StructField) string {
-	if l := f.Tag.Get("wiki"); l != "" {
-		return l
+// labels holds each document type's field labels, worked out once: an import diffs a hundred
+// thousand first revisions.
+var labels sync.Map // reflect.Type → []string
+
+// fieldLabels lists the labels of a document type's fields, in order.
+func fieldLabels(t reflect.Type) []string {
+	if l, ok := labels.Load(t); ok {
+		return l.([]string)
 	}
-	return f.Name
+	out := make([]string, t.NumField())
+	for i := range out {
+		f := t.Field(i)
+		if out[i] = f.Tag.Get("wiki"); out[i] == "" {
+			out[i] = f.Name
+		}
+	}
+	labels.Store(t, out)
+	return out
 }
 
 func diffField(label string, a, b reflect.Value, names Names) []Change {

@@ -22,8 +22,7 @@ func Merge(base, theirs, ours Document, names Names) (Document, []Conflict) {
 	bv, tv, ov := reflect.ValueOf(base).Elem(), reflect.ValueOf(theirs).Elem(), reflect.ValueOf(ours).Elem()
 	rv := reflect.ValueOf(out).Elem()
 	var conflicts []Conflict
-	for i := range bv.NumField() {
-		label := fieldLabel(bv.Type().Field(i))
+	for i, label := range fieldLabels(bv.Type()) {
 		b, t, o := bv.Field(i), tv.Field(i), ov.Field(i)
 		switch {
 		case b.Kind() == reflect.Slice && b.Type().Elem().Implements(itemType):
