@@ -138,6 +138,10 @@ func (s *Service) Apply(ctx context.Context, author int64, summary string, fn fu
 
 // apply makes one changeset inside tx, as part of batch b when it is not nil.
 func (s *Service) apply(ctx context.Context, tx *store.Tx, b *Batch, author int64, summary string, propose bool, fn func(c *Changes) error) (Result, error) {
+	summary, problem := wiki.CleanText(summary, false)
+	if problem != "" {
+		return Result{}, wiki.Invalid("the edit summary %s", problem)
+	}
 	summary = strings.TrimSpace(summary)
 	if summary == "" {
 		return Result{}, wiki.Invalid("an edit summary is required: say in a few words what you changed")
@@ -444,6 +448,9 @@ func (c *Changes) write(ctx context.Context, e store.Entity, doc wiki.Document) 
 // check validates doc and makes sure every entity it points to exists with the right kind: an
 // entity with a page, or one this changeset creates.
 func (c *Changes) check(ctx context.Context, doc wiki.Document) error {
+	if err := wiki.Clean(doc); err != nil {
+		return err
+	}
 	if err := doc.Validate(); err != nil {
 		return err
 	}

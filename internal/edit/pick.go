@@ -59,7 +59,12 @@ func (ch Choice) String() string {
 // even when the name is taken. Several entities with the name is a *wiki.ValidationError that
 // lists them as "Name (#id)", so the person can choose.
 func (c *Changes) Pick(ctx context.Context, kind wiki.Kind, field string, ch Choice, create func(name string) wiki.Document) (wiki.Ref, error) {
-	name := strings.Join(strings.Fields(ch.Name), " ")
+	// The name is looked up as it will be saved: "José" typed in either Unicode form is one name.
+	name, problem := wiki.CleanText(ch.Name, false)
+	if problem != "" {
+		return 0, wiki.Invalid("%s %s", field, problem)
+	}
+	name = strings.Join(strings.Fields(name), " ")
 	if ch.ID != 0 && !ch.New {
 		found, err := c.tx.EntitiesByID(ctx, []int64{ch.ID})
 		if err != nil {

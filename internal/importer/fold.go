@@ -88,6 +88,8 @@ func fold(cur, prev, next wiki.Document, source string) (accepted, proposed wiki
 			review = true
 		}
 	}
+	fields = keepDatesInOrder(cur, accepted, fields)
+	proposedFields = keepDatesInOrder(cur, proposed, proposedFields)
 	for _, s := range wiki.SourcesOf(next) {
 		if s.Key == source {
 			putSource(accepted, s)
@@ -100,6 +102,40 @@ func fold(cur, prev, next wiki.Document, source string) (accepted, proposed wiki
 		return accepted, nil
 	}
 	return accepted, proposed
+}
+
+// keepDatesInOrder undoes what fold took from the record into doc of a pair of dates, a work's
+// start and end or a person's birth and death, that would put the end before the start: two
+// sources that disagree on a date (a film's premiere and its release) must not make a page that
+// cannot be saved. The record's date gives way to the page's, and fields, the fields the record
+// is credited with, loses it.
+func keepDatesInOrder(cur, doc wiki.Document, fields []string) []string {
+	type pair struct {
+		from, until *string
+		was         [2]string
+		names       [2]string
+	}
+	var pairs []pair
+	switch d := doc.(type) {
+	case *wiki.Work:
+		c := cur.(*wiki.Work)
+		pairs = append(pairs, pair{&d.StartDate, &d.EndDate, [2]string{c.StartDate, c.EndDate}, [2]string{"start_date", "end_date"}})
+	case *wiki.Person:
+		c := cur.(*wiki.Person)
+		pairs = append(pairs, pair{&d.BirthDate, &d.DeathDate, [2]string{c.BirthDate, c.DeathDate}, [2]string{"birth_date", "death_date"}})
+	}
+	for _, p := range pairs {
+		if *p.from == "" || *p.until == "" || !wiki.DateBefore(*p.until, *p.from) {
+			continue
+		}
+		for i, v := range []*string{p.from, p.until} {
+			if *v != p.was[i] {
+				*v = p.was[i]
+				fields = slices.DeleteFunc(fields, func(f string) bool { return f == p.names[i] })
+			}
+		}
+	}
+	return fields
 }
 
 // foldItems folds keyed list items the way fold does plain fields; items are matched by key,

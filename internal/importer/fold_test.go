@@ -78,6 +78,13 @@ func TestFold(t *testing.T) {
 			nxt:  &wiki.Work{Credits: []wiki.Credit{credit("k1", 1, "director", "episodes 1-3")}, Sources: []wiki.Source{src(me, "1")}},
 			want: &wiki.Work{Name: "A", Credits: []wiki.Credit{{Key: "p", Person: 1, Role: "Director"}}, Sources: []wiki.Source{src(me, "1")}},
 		},
+		{
+			name: "a date that would end the work before it starts gives way to the page's",
+			cur:  &wiki.Work{Name: "A", StartDate: "2016-11-25", Sources: []wiki.Source{{Key: other, Fields: []string{"start_date"}}}},
+			nxt:  &wiki.Work{StartDate: "2016-11-23", EndDate: "2016-11-23", Episodes: 1, Sources: []wiki.Source{src(me, "1")}},
+			want: &wiki.Work{Name: "A", StartDate: "2016-11-25", Episodes: 1, Sources: []wiki.Source{
+				{Key: other, Fields: []string{"start_date"}}, {Key: me, Dataset: me, Version: "1", Fields: []string{"episodes"}}}},
+		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -123,7 +123,7 @@ func fill(t *testing.T, s *store.Store) filled {
 		{cy, func(w *wiki.Work) {
 			w.Releases = []wiki.Release{{Key: "r1", Region: "JP", Language: "ja", Title: "メモリーズ", Date: "1995-12-23"}}
 		}},
-		{cy, func(w *wiki.Work) { w.Deck = "Three stories, one \x01 odd byte and a tab\t." }},
+		{cy, func(w *wiki.Work) { w.Deck = "Three stories, a tab\t, a line\nand \\ “quotes” 🎞." }},
 	}
 	for i, e := range edits {
 		e.change(work)

@@ -6,6 +6,8 @@ import (
 	"strings"
 	"time"
 
+	"golang.org/x/text/unicode/norm"
+
 	"kioku/internal/wiki"
 )
 
@@ -48,8 +50,10 @@ type Revision struct {
 	Points int
 }
 
-// NameKey is the form of a name used to find entities by name: trimmed and case-folded.
-func NameKey(name string) string { return strings.ToLower(strings.Join(strings.Fields(name), " ")) }
+// NameKey is the form of a name used to find entities by name: in NFC, trimmed and case-folded.
+func NameKey(name string) string {
+	return strings.ToLower(strings.Join(strings.Fields(norm.NFC.String(name)), " "))
+}
 
 const entityColumns = `id, kind, head, name, segment, updated_at, locked`
 

@@ -231,6 +231,7 @@ func (p *problems) key(field, key string) {
 	if key == "" {
 		p.addf("%s has no key", field)
 	}
+	p.limit(field+": key", key, 100)
 }
 
 func (p *problems) ref(field string, r Ref) {

@@ -248,10 +248,13 @@ func (w *Work) Validate() error {
 		at := fmt.Sprintf("character %d", i+1)
 		p.key(at, c.Key)
 		p.ref(at+": character", c.Character)
+		p.limit(at+": role", c.Role, 100)
+		p.limit(at+": note", c.Note, 1000)
 		for j, v := range c.Voices {
 			vat := fmt.Sprintf("%s: voice %d", at, j+1)
 			p.ref(vat+": person", v.Person)
 			p.required(vat+": language", v.Language)
+			p.limit(vat+": language", v.Language, 40)
 		}
 	}
 	for i, c := range w.Companies {
@@ -259,12 +262,15 @@ func (w *Work) Validate() error {
 		p.key(at, c.Key)
 		p.ref(at, c.Company)
 		p.required(at+": role", c.Role)
+		p.limit(at+": role", c.Role, 100)
+		p.limit(at+": original role", c.RoleText, 200)
 	}
 	for i, r := range w.Relations {
 		at := fmt.Sprintf("relation %d", i+1)
 		p.key(at, r.Key)
 		p.ref(at+": work", r.Work)
 		p.required(at+": type", r.Type)
+		p.limit(at+": type", r.Type, 100)
 	}
 	for _, a := range w.Aliases {
 		p.required("alias", a)
