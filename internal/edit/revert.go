@@ -20,6 +20,9 @@ func (s *Service) Revert(ctx context.Context, author, id int64, number int, summ
 		if err != nil {
 			return err
 		}
+		if number < 1 || number > e.Head {
+			return wiki.Invalid("revision: %s has no revision %d", e.Name, number)
+		}
 		old, err := c.document(ctx, e.Kind, id, number)
 		if err != nil {
 			return err

@@ -55,7 +55,13 @@ func openStore(t testing.TB, dsn string) *store.Store {
 // startSite starts an instance over a migrated store; it stops when the test ends.
 func startSite(t testing.TB, st *store.Store) *site {
 	t.Helper()
-	in, err := server.NewInstance(st, slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelError})), cheap)
+	return startSiteLogging(t, st, os.Stderr)
+}
+
+// startSiteLogging is startSite with the instance's errors logged to log.
+func startSiteLogging(t testing.TB, st *store.Store, log io.Writer) *site {
+	t.Helper()
+	in, err := server.NewInstance(st, slog.New(slog.NewTextHandler(log, &slog.HandlerOptions{Level: slog.LevelError})), cheap)
 	if err != nil {
 		t.Fatal(err)
 	}

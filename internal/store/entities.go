@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"math"
 	"strings"
 	"time"
 
@@ -223,6 +224,10 @@ func scanRevision(row interface{ Scan(...any) error }, withDoc bool) (Revision, 
 
 // Revision reads one revision with its document.
 func (c *conn) Revision(ctx context.Context, id int64, number int) (Revision, error) {
+	if number < 1 || number > math.MaxInt32 {
+		// Revision numbers are 32-bit on PostgreSQL: a larger one names no revision.
+		return Revision{}, fmt.Errorf("store: revision %d of %d: %w", number, id, ErrNotFound)
+	}
 	r, err := scanRevision(c.queryRow(ctx, `SELECT `+revisionColumns+`, r.document
 		FROM revisions r JOIN users u ON u.id = r.author_id WHERE r.entity_id = ? AND r.number = ?`, id, number), true)
 	if err != nil {

@@ -103,6 +103,9 @@ func (a *App) RevokeSession(w http.ResponseWriter, r *http.Request) error {
 		http.Redirect(w, r, "/account?done=others", http.StatusSeeOther)
 		return nil
 	}
+	if r.PostFormValue("session") == "" {
+		return badRequest("choose a session to sign out, or all of them")
+	}
 	if err := a.store.DeleteSessionOf(r.Context(), s.User.ID, r.PostFormValue("session")); err != nil {
 		return err
 	}

@@ -177,6 +177,7 @@ type Handler func(w http.ResponseWriter, r *http.Request) error
 var (
 	ErrForbidden  = errors.New("web: forbidden")
 	ErrBadRequest = errors.New("web: bad request")
+	ErrTooLarge   = errors.New("web: request too large")
 )
 
 // Wrap turns a Handler into an http.Handler, writing one friendly error page per kind of error:
@@ -185,7 +186,10 @@ var (
 // 503.
 func (a *App) Wrap(h Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		err := h(w, r)
+		err := checkRequest(r)
+		if err == nil {
+			err = h(w, r)
+		}
 		if err == nil {
 			return
 		}
@@ -218,6 +222,9 @@ func (a *App) Wrap(h Handler) http.Handler {
 		case errors.Is(err, ErrBadRequest):
 			status, data.Heading = http.StatusBadRequest, "Bad request"
 			data.Message = strings.TrimPrefix(err.Error(), ErrBadRequest.Error()+": ")
+		case errors.Is(err, ErrTooLarge):
+			status, data.Heading = http.StatusRequestEntityTooLarge, "Too large"
+			data.Message = strings.TrimPrefix(err.Error(), ErrTooLarge.Error()+": ")
 		case errors.Is(err, context.Canceled):
 			return
 		case store.Unavailable(err):
@@ -231,6 +238,12 @@ func (a *App) Wrap(h Handler) http.Handler {
 			status, data.Heading = http.StatusInternalServerError, "Something went wrong"
 			data.Message = "The server could not complete this request. Nothing you saved before is lost; please try again."
 			a.log.Error("request failed", "method", r.Method, "path", r.URL.Path, "err", err)
+		}
+		if strings.HasPrefix(r.URL.Path, "/api/") {
+			if rerr := writeProblem(w, status, data); rerr != nil {
+				a.log.Error("error document failed", "err", rerr)
+			}
+			return
 		}
 		if rerr := a.render(w, r, status, "error", data.Heading, data); rerr != nil {
 			a.log.Error("error page failed", "err", rerr)

@@ -105,7 +105,7 @@ func parseIDs(text string) ([]wiki.ExternalID, error) {
 			continue
 		}
 		if len(fields) != 2 {
-			return nil, wiki.Invalid("%q is not a site and an id, such as “wikidata Q1057342”", strings.TrimSpace(line))
+			return nil, wiki.Invalid("ids on other sites: %q is not a site and an id, such as “wikidata Q1057342”", strings.TrimSpace(line))
 		}
 		if err := edit.SetExternalID(&ids, edit.ExternalIDInput{Site: fields[0], ID: fields[1]}); err != nil {
 			return nil, err

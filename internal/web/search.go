@@ -246,12 +246,6 @@ func (a *App) SearchAPI(w http.ResponseWriter, r *http.Request) error {
 	if err == nil {
 		return writeJSON(w, http.StatusOK, map[string]any{"query": q.Text, "total": 0, "results": []apiResult{}})
 	}
-	if errors.Is(err, ErrBadRequest) {
-		w.Header().Set("Content-Type", "application/problem+json")
-		w.WriteHeader(http.StatusBadRequest)
-		return json.NewEncoder(w).Encode(map[string]any{"type": "about:blank", "title": "Bad request", "status": http.StatusBadRequest,
-			"detail": strings.TrimPrefix(err.Error(), ErrBadRequest.Error()+": ")})
-	}
 	return err
 }
 
@@ -267,6 +261,17 @@ func apiResults(list []search.Result) []apiResult {
 		out = append(out, res)
 	}
 	return out
+}
+
+// writeProblem answers a program with a problem document (RFC 9457) for an error page.
+func writeProblem(w http.ResponseWriter, status int, page errorPage) error {
+	detail := page.Message
+	if len(page.Problems) > 0 {
+		detail = strings.Join(page.Problems, "; ")
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(status)
+	return json.NewEncoder(w).Encode(map[string]any{"type": "about:blank", "title": page.Heading, "status": status, "detail": detail})
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) error {

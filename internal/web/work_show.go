@@ -64,6 +64,7 @@ type idView struct {
 func (x idView) Cites() []sourceView { return cites(x.Source) }
 
 type castView struct {
+	Key       string
 	Character store.Entity
 	Role      string
 	Note      string
@@ -115,7 +116,7 @@ func (a *App) workView(ctx context.Context, base entityView, w *wiki.Work) (*wor
 		}
 	}
 	for _, c := range w.Cast {
-		cv := castView{Character: byID[int64(c.Character)], Role: c.Role, Note: c.Note, Source: sourceByKey(p.Sources, c.Source)}
+		cv := castView{Key: c.Key, Character: byID[int64(c.Character)], Role: c.Role, Note: c.Note, Source: sourceByKey(p.Sources, c.Source)}
 		for _, v := range c.Voices {
 			cv.Voices = append(cv.Voices, voiceView{Language: v.Language, Person: byID[int64(v.Person)]})
 		}
