@@ -1,5 +1,5 @@
 // Command kioku runs the Kioku wiki: serve it, migrate its store, add accounts, rebuild its
-// projections.
+// projections, back it up.
 package main
 
 import (
@@ -46,6 +46,8 @@ Usage:
   kioku user add --name NAME [--admin] [--data DIR] [--database DB]   (password on standard input)
   kioku reindex [--background] [--data DIR] [--database DB]
   kioku copy --from DB --to DB   (moves a whole wiki into a new, empty database)
+  kioku backup PATH [--data DIR] [--database DB]
+              (a consistent copy of a live SQLite store, to a new file; PostgreSQL: pg_dump)
   kioku import SOURCE PATH... [--report FILE] [--data DIR] [--database DB]
               (SOURCE: bangumi-data, madb or anidb-titles)
 
@@ -65,6 +67,9 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	}
 	if cmd == "import" {
 		return importData(ctx, args, stdout, stderr)
+	}
+	if cmd == "backup" {
+		return backupStore(ctx, args, stdout, stderr)
 	}
 	if cmd == "user" {
 		if len(args) == 0 || args[0] != "add" {
