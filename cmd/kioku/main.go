@@ -19,6 +19,7 @@ import (
 	"syscall"
 	"time"
 
+	"kioku/internal/accounts"
 	"kioku/internal/auth"
 	"kioku/internal/config"
 	"kioku/internal/demo"
@@ -26,6 +27,7 @@ import (
 	"kioku/internal/jobs"
 	"kioku/internal/server"
 	"kioku/internal/store"
+	"kioku/internal/web"
 )
 
 func main() {
@@ -147,20 +149,15 @@ func addUser(ctx context.Context, st *store.Store, name string, admin bool, stdi
 		return fmt.Errorf("user add: read password: %w", err)
 	}
 	password := strings.TrimRight(line, "\r\n")
-	if err := auth.CheckPassword(password); err != nil {
+	role := auth.RoleEditor
+	if admin {
+		role = auth.RoleAdmin
+	}
+	u, err := accounts.New(st, accounts.Options{Password: auth.DefaultParams}).Add(ctx, name, password, role)
+	if err != nil {
 		return fmt.Errorf("user add: %w", err)
 	}
-	role := "editor"
-	if admin {
-		role = "admin"
-	}
-	if _, err := st.CreateUser(ctx, name, auth.Hash(password, auth.DefaultParams), role); err != nil {
-		if errors.Is(err, store.ErrExists) {
-			return fmt.Errorf("user add: an account named %q already exists", name)
-		}
-		return err
-	}
-	fmt.Fprintf(stdout, "added %s %q\n", role, name)
+	fmt.Fprintf(stdout, "added %s %q\n", role, u.Name)
 	return nil
 }
 
@@ -236,13 +233,12 @@ func copyStores(ctx context.Context, args []string, stdout, stderr io.Writer) er
 }
 
 func serve(ctx context.Context, cfg config.Config, st *store.Store, log *slog.Logger, stdout io.Writer) error {
-	in, err := server.NewInstance(st, log, auth.DefaultParams)
+	in, err := server.NewInstance(st, log, web.Settings{Password: auth.DefaultParams, TrustAfter: cfg.TrustAfter,
+		EditsPerHour: cfg.EditsPerHour, TrustProxy: cfg.TrustProxy})
 	if err != nil {
 		return err
 	}
 	edits := in.App.Edits()
-	edits.TrustAfter, edits.EditsPerHour = cfg.TrustAfter, cfg.EditsPerHour
-	in.App.SetTrustProxy(cfg.TrustProxy)
 	handler := in.Handler
 	// A wiki written before the search index existed has pages and no search terms: a serving
 	// instance builds them in the background.

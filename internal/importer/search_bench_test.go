@@ -20,6 +20,7 @@ import (
 	"kioku/internal/server"
 	"kioku/internal/store"
 	"kioku/internal/storetest"
+	"kioku/internal/web"
 	"kioku/internal/wiki"
 )
 
@@ -81,7 +82,8 @@ func BenchmarkSearch(b *testing.B) {
 // searchLatency serves st and times the quality set's queries against a work page.
 func searchLatency(b *testing.B, st *store.Store, cases []searchCase) {
 	ctx := context.Background()
-	in, err := server.NewInstance(st, slog.New(slog.NewTextHandler(io.Discard, nil)), auth.Params{Time: 1, Memory: 1024, Threads: 1})
+	in, err := server.NewInstance(st, slog.New(slog.NewTextHandler(io.Discard, nil)),
+		web.Settings{Password: auth.Params{Time: 1, Memory: 1024, Threads: 1}})
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"os"
 	"strings"
 	"testing"
 
@@ -12,6 +13,7 @@ import (
 
 	"kioku/internal/auth"
 	"kioku/internal/store"
+	"kioku/internal/storetest"
 	"kioku/internal/web"
 )
 
@@ -269,8 +271,10 @@ func TestRoleAdministration(t *testing.T) {
 }
 
 func TestSecureCookieBehindProxy(t *testing.T) {
-	s := newSite(t, store.SQLite)
-	s.addUser(t, "aoi", "correct horse battery")
+	st := storetest.Open(t, store.SQLite)
+	direct, proxied := startSite(t, st), startSiteWith(t, st, os.Stderr, web.Settings{Password: cheap, TrustProxy: true})
+	direct.addUser(t, "aoi", "correct horse battery")
+	s := direct
 	login := func(proto string) *http.Cookie {
 		req, _ := http.NewRequest(http.MethodPost, s.URL+"/login", strings.NewReader("name=aoi&password=correct+horse+battery"))
 		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
@@ -294,7 +298,7 @@ func TestSecureCookieBehindProxy(t *testing.T) {
 	if login("https").Secure {
 		t.Error("without --trust-proxy, a forwarded https header made the cookie Secure")
 	}
-	s.Instance.App.SetTrustProxy(true)
+	s = proxied
 	if !login("https").Secure {
 		t.Error("behind a trusted TLS proxy the cookie is not Secure")
 	}

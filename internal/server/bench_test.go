@@ -23,7 +23,7 @@ import (
 func BenchmarkWorkPage(b *testing.B) {
 	ctx := context.Background()
 	st := storetest.Open(b, store.SQLite)
-	app, err := web.New(st, slog.New(slog.NewTextHandler(io.Discard, nil)), cheap)
+	app, err := web.New(st, slog.New(slog.NewTextHandler(io.Discard, nil)), web.Settings{Password: cheap})
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -6,7 +6,6 @@ import (
 	"net/http"
 	"sync"
 
-	"kioku/internal/auth"
 	"kioku/internal/jobs"
 	"kioku/internal/store"
 	"kioku/internal/web"
@@ -30,9 +29,10 @@ type Instance struct {
 // caches before then may be retired once more when it does.
 func (in *Instance) Listening() <-chan struct{} { return in.listening }
 
-// NewInstance builds an instance over a migrated store. Call Run to start its background work.
-func NewInstance(s *store.Store, log *slog.Logger, password auth.Params) (*Instance, error) {
-	app, err := web.New(s, log, password)
+// NewInstance builds an instance over a migrated store with its settings. Call Run to start its
+// background work.
+func NewInstance(s *store.Store, log *slog.Logger, set web.Settings) (*Instance, error) {
+	app, err := web.New(s, log, set)
 	if err != nil {
 		return nil, err
 	}

@@ -20,6 +20,7 @@ import (
 	"kioku/internal/server"
 	"kioku/internal/store"
 	"kioku/internal/storetest"
+	"kioku/internal/web"
 )
 
 // cheap keeps password hashing fast in tests; the real cost is argon2id's default.
@@ -61,7 +62,13 @@ func startSite(t testing.TB, st *store.Store) *site {
 // startSiteLogging is startSite with the instance's errors logged to log.
 func startSiteLogging(t testing.TB, st *store.Store, log io.Writer) *site {
 	t.Helper()
-	in, err := server.NewInstance(st, slog.New(slog.NewTextHandler(log, &slog.HandlerOptions{Level: slog.LevelError})), cheap)
+	return startSiteWith(t, st, log, web.Settings{Password: cheap})
+}
+
+// startSiteWith is startSite with settings of its own, errors logged to log.
+func startSiteWith(t testing.TB, st *store.Store, log io.Writer, set web.Settings) *site {
+	t.Helper()
+	in, err := server.NewInstance(st, slog.New(slog.NewTextHandler(log, &slog.HandlerOptions{Level: slog.LevelError})), set)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -103,42 +104,91 @@ func (c *conn) DeleteOtherSessions(ctx context.Context, userID int64, keep strin
 	return err
 }
 
-// RecordLoginFailure notes a failed sign-in for an account name and an address. Rows older than
-// a day are cleared on the way, since no limit looks back that far.
-func (c *conn) RecordLoginFailure(ctx context.Context, accountKey, address string) error {
-	t := now()
-	if _, err := c.exec(ctx, `DELETE FROM login_failures WHERE at < ?`, t.Add(-24*time.Hour)); err != nil {
+// AttemptLimit bounds the attempts of one kind (a sign-in, a sign-up) that may be made in a
+// window of time: per account name and per address; 0 is no bound.
+type AttemptLimit struct {
+	Kind       string
+	Window     time.Duration
+	PerAccount int
+	PerAddress int
+}
+
+// ErrLimited is returned by ReserveAttempt when an attempt would pass its limit.
+var ErrLimited = errors.New("store: too many attempts")
+
+// LimitedError says which limit an attempt reached, and when the oldest attempt it counted
+// leaves the window.
+type LimitedError struct {
+	ByAccount bool
+	Until     time.Time
+}
+
+func (e *LimitedError) Error() string { return ErrLimited.Error() }
+func (e *LimitedError) Unwrap() error { return ErrLimited }
+
+// ReserveAttempt counts an attempt before it is made, and returns the reservation's id: a failed
+// attempt keeps it, a successful one or one not made after all gives it back (ForgetAttempt). An
+// attempt that would pass a limit is not counted and gets a *LimitedError. Attempts are counted
+// one at a time, on every instance, so that no number of concurrent attempts passes a limit.
+func (s *Store) ReserveAttempt(ctx context.Context, lim AttemptLimit, accountKey, address string) (int64, error) {
+	var id int64
+	err := s.Tx(ctx, func(tx *Tx) error {
+		t := now()
+		since := t.Add(-lim.Window)
+		if tx.engine == Postgres {
+			// One transaction at a time per account name and per address, in the same order
+			// everywhere.
+			if _, err := tx.exec(ctx, `SELECT pg_advisory_xact_lock(h) FROM
+				(SELECT DISTINCT hashtext(k) AS h FROM unnest(ARRAY[?, ?]::text[]) AS k ORDER BY h) AS keys`,
+				"attempt account "+lim.Kind+" "+accountKey, "attempt address "+lim.Kind+" "+address); err != nil {
+				return err
+			}
+		}
+		for _, by := range []struct {
+			account bool
+			column  string
+			key     string
+			limit   int
+		}{{true, "account_key", accountKey, lim.PerAccount}, {false, "address", address, lim.PerAddress}} {
+			if by.limit <= 0 {
+				continue
+			}
+			var n int
+			where := ` FROM login_failures WHERE kind = ? AND ` + by.column + ` = ? AND at > ?`
+			if err := tx.queryRow(ctx, `SELECT COUNT(*)`+where, lim.Kind, by.key, since).Scan(&n); err != nil {
+				return err
+			}
+			if n >= by.limit {
+				var oldest time.Time
+				if err := tx.queryRow(ctx, `SELECT at`+where+` ORDER BY at LIMIT 1`, lim.Kind, by.key, since).Scan(&oldest); err != nil {
+					return err
+				}
+				return &LimitedError{ByAccount: by.account, Until: oldest.Add(lim.Window)}
+			}
+		}
+		// Rows older than a day are cleared on the way, since no limit looks back that far.
+		if _, err := tx.exec(ctx, `DELETE FROM login_failures WHERE at < ?`, t.Add(-24*time.Hour)); err != nil {
+			return err
+		}
+		var err error
+		id, err = tx.insertID(ctx, `INSERT INTO login_failures (kind, account_key, address, at) VALUES (?, ?, ?, ?)`,
+			lim.Kind, accountKey, address, t)
 		return err
-	}
-	_, err := c.exec(ctx, `INSERT INTO login_failures (account_key, address, at) VALUES (?, ?, ?)`, accountKey, address, t)
-	return err
-}
-
-// CountLoginFailures counts the failed sign-ins since a time for an account name and for an
-// address.
-func (c *conn) CountLoginFailures(ctx context.Context, accountKey, address string, since time.Time) (account, byAddress int, err error) {
-	err = c.queryRow(ctx, `SELECT COUNT(*) FROM login_failures WHERE account_key = ? AND at > ?`, accountKey, since.UTC()).Scan(&account)
+	})
 	if err != nil {
-		return 0, 0, c.mapErr(err)
+		return 0, fmt.Errorf("store: reserve an attempt: %w", err)
 	}
-	err = c.queryRow(ctx, `SELECT COUNT(*) FROM login_failures WHERE address = ? AND at > ?`, address, since.UTC()).Scan(&byAddress)
-	return account, byAddress, c.mapErr(err)
+	return id, nil
 }
 
-// OldestLoginFailure is the time of the oldest failed sign-in since a time, for an account name
-// (byAccount) or an address, for telling a person when they may try again.
-func (c *conn) OldestLoginFailure(ctx context.Context, byAccount bool, key string, since time.Time) (time.Time, error) {
-	column := "address"
-	if byAccount {
-		column = "account_key"
-	}
-	var t time.Time
-	err := c.queryRow(ctx, `SELECT at FROM login_failures WHERE `+column+` = ? AND at > ? ORDER BY at LIMIT 1`, key, since.UTC()).Scan(&t)
-	return t, c.mapErr(err)
+// ForgetAttempt gives back a reservation of ReserveAttempt.
+func (c *conn) ForgetAttempt(ctx context.Context, id int64) error {
+	_, err := c.exec(ctx, `DELETE FROM login_failures WHERE id = ?`, id)
+	return err
 }
 
 // ClearLoginFailures forgets an account name's failed sign-ins, after a successful one.
 func (c *conn) ClearLoginFailures(ctx context.Context, accountKey string) error {
-	_, err := c.exec(ctx, `DELETE FROM login_failures WHERE account_key = ?`, accountKey)
+	_, err := c.exec(ctx, `DELETE FROM login_failures WHERE kind = 'sign-in' AND account_key = ?`, accountKey)
 	return err
 }

@@ -3,8 +3,9 @@ package store
 import (
 	"context"
 	"fmt"
-	"strings"
 	"time"
+
+	"kioku/internal/auth"
 )
 
 // User is an account.
@@ -23,8 +24,9 @@ type User struct {
 	Points        int
 }
 
-// UserKey is the form of a user name that must be unique: "Ann" and "ann" are one account.
-func UserKey(name string) string { return strings.ToLower(strings.TrimSpace(name)) }
+// UserKey is the form of a user name that must be unique (auth.NameKey): "Ann", "ann" and "Аnn"
+// with a Cyrillic А are one account.
+func UserKey(name string) string { return auth.NameKey(name) }
 
 // CreateUser adds an account and returns its id; ErrExists if the name is taken.
 func (c *conn) CreateUser(ctx context.Context, name, passwordHash, role string) (int64, error) {

@@ -3,9 +3,11 @@ package web
 import (
 	"errors"
 	"net/http"
+	"strings"
 
 	"kioku/internal/auth"
 	"kioku/internal/store"
+	"kioku/internal/wiki"
 )
 
 type accountPage struct {
@@ -67,19 +69,15 @@ func (a *App) ChangePassword(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if err := auth.Verify(r.PostFormValue("current"), u.PasswordHash); errors.Is(err, auth.ErrMismatch) {
-		return a.renderAccount(w, r, s, http.StatusBadRequest, "", "Your current password is not right; nothing was changed.")
-	} else if err != nil {
-		return err
-	}
 	password := r.PostFormValue("password")
-	if err := auth.CheckPassword(password); err != nil {
-		return a.renderAccount(w, r, s, http.StatusBadRequest, "", sentence(err.Error()))
-	}
 	if password != r.PostFormValue("password2") {
 		return a.renderAccount(w, r, s, http.StatusBadRequest, "", "The two new passwords differ; nothing was changed.")
 	}
-	if err := a.store.SetPassword(ctx, u.ID, auth.Hash(password, a.password)); err != nil {
+	err = a.accounts.ChangePassword(ctx, u, r.PostFormValue("current"), password)
+	if ve, ok := errors.AsType[*wiki.ValidationError](err); ok {
+		return a.renderAccount(w, r, s, http.StatusBadRequest, "", strings.Join(ve.Problems, " ")+" Nothing was changed.")
+	}
+	if err != nil {
 		return err
 	}
 	if err := a.store.DeleteOtherSessions(ctx, u.ID, currentTokenHash(r)); err != nil {

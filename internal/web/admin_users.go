@@ -1,7 +1,6 @@
 package web
 
 import (
-	"context"
 	"net/http"
 	"strings"
 
@@ -46,44 +45,13 @@ func (a *App) AdminUsers(w http.ResponseWriter, r *http.Request) error {
 		Me: s.User.ID, CSRF: s.CSRFToken, RoleLabels: labels})
 }
 
-// target reads the account an administration form acts on, refusing one's own account and, for
-// anyone but an admin, an admin's.
-func (a *App) target(ctx context.Context, s *store.Session, name string) (store.User, error) {
-	u, err := a.store.UserByName(ctx, name)
-	if err != nil {
-		return store.User{}, err
-	}
-	if u.ID == s.User.ID {
-		return store.User{}, forbidden("You cannot change your own role or ban yourself.")
-	}
-	if auth.Role(u.Role) == auth.RoleAdmin && auth.Role(s.User.Role) != auth.RoleAdmin {
-		return store.User{}, forbidden("Only administrators can change an administrator's account.")
-	}
-	return u, nil
-}
-
-// SetUserRole gives an account a role. Admins may give any role; moderators may only move an
-// account between editor and trusted editor.
+// SetUserRole gives an account a role (accounts.Service.SetRole says who may give which).
 func (a *App) SetUserRole(w http.ResponseWriter, r *http.Request) error {
 	s, err := requireModerator(r, auth.Trust)
 	if err != nil {
 		return err
 	}
-	u, err := a.target(r.Context(), s, r.PathValue("name"))
-	if err != nil {
-		return err
-	}
-	role := auth.Role(r.PostFormValue("role"))
-	if !role.Valid() {
-		return badRequest("there is no role called %q", role)
-	}
-	if !auth.Role(s.User.Role).Can(auth.ChangeRoles) {
-		ladder := map[auth.Role]bool{auth.RoleEditor: true, auth.RoleTrusted: true}
-		if !ladder[role] || !ladder[auth.Role(u.Role)] {
-			return forbidden("Moderators can only make editors trusted or take trust back; administrators assign other roles.")
-		}
-	}
-	if err := a.store.SetRole(r.Context(), u.ID, string(role)); err != nil {
+	if err := a.accounts.SetRole(r.Context(), s.User, r.PathValue("name"), auth.Role(r.PostFormValue("role"))); err != nil {
 		return err
 	}
 	http.Redirect(w, r, "/admin/users", http.StatusSeeOther)
@@ -97,15 +65,7 @@ func (a *App) BanUser(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	u, err := a.target(r.Context(), s, r.PathValue("name"))
-	if err != nil {
-		return err
-	}
-	reason := strings.TrimSpace(r.PostFormValue("reason"))
-	if reason == "" || len([]rune(reason)) > 500 {
-		return badRequest("give a reason for the ban, of at most 500 characters: the account's owner will see it")
-	}
-	if err := a.store.Tx(r.Context(), func(tx *store.Tx) error { return tx.Ban(r.Context(), u.ID, reason) }); err != nil {
+	if err := a.accounts.Ban(r.Context(), s.User, r.PathValue("name"), r.PostFormValue("reason")); err != nil {
 		return err
 	}
 	http.Redirect(w, r, "/admin/users", http.StatusSeeOther)
@@ -118,11 +78,7 @@ func (a *App) UnbanUser(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	u, err := a.target(r.Context(), s, r.PathValue("name"))
-	if err != nil {
-		return err
-	}
-	if err := a.store.Unban(r.Context(), u.ID); err != nil {
+	if err := a.accounts.Unban(r.Context(), s.User, r.PathValue("name")); err != nil {
 		return err
 	}
 	http.Redirect(w, r, "/admin/users", http.StatusSeeOther)

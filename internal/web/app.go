@@ -18,6 +18,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"kioku/internal/accounts"
 	"kioku/internal/auth"
 	"kioku/internal/edit"
 	"kioku/internal/store"
@@ -30,33 +31,42 @@ var assets embed.FS
 
 // App holds what every handler needs. Build it with New.
 type App struct {
-	store *store.Store
-	edits *edit.Service
-	text  *wikitext.Renderer
-	pages map[string]*template.Template
-	log   *slog.Logger
-	cache *pageCache
-	// dummyHash is checked against when a sign-in names no account, so that the answer takes
-	// as long as for a real one.
-	dummyHash string
-	// trustProxy trusts X-Forwarded-Proto and X-Forwarded-For; see SetTrustProxy.
+	store    *store.Store
+	edits    *edit.Service
+	text     *wikitext.Renderer
+	pages    map[string]*template.Template
+	log      *slog.Logger
+	cache    *pageCache
+	accounts *accounts.Service
+	// trustProxy trusts X-Forwarded-Proto and X-Forwarded-For (Settings.TrustProxy).
 	trustProxy bool
-	// password is the cost of hashing new passwords.
-	password auth.Params
 	// topics keeps the genres and themes the search filters offer, until the next edit.
 	topics atomic.Pointer[topicLists]
 }
 
-// SetTrustProxy makes the app trust a reverse proxy's X-Forwarded-Proto (cookies are marked
-// Secure behind TLS) and X-Forwarded-For (sign-in limits count the reader's address). Call it
-// before serving, and only when every request comes through such a proxy.
-func (a *App) SetTrustProxy(on bool) { a.trustProxy = on }
+// Settings are the choices a site is built with: made once, from the command line, and passed
+// down.
+type Settings struct {
+	// Password is the cost of hashing passwords; Hashing how many may be hashed at once (0:
+	// half the cores).
+	Password auth.Params
+	Hashing  int
+	// TrustAfter is how many accepted changesets make an editor trusted (0: never);
+	// EditsPerHour how many changesets an editor may save in an hour (0: no limit).
+	TrustAfter   int
+	EditsPerHour int
+	// TrustProxy trusts a reverse proxy's X-Forwarded-Proto (cookies are marked Secure behind
+	// TLS) and X-Forwarded-For (limits count the reader's address): only for a site whose every
+	// request comes through such a proxy.
+	TrustProxy bool
+}
 
 // New builds the web application over a migrated store.
-func New(s *store.Store, log *slog.Logger, password auth.Params) (*App, error) {
-	a := &App{store: s, text: wikitext.New(), log: log, cache: newPageCache(),
-		dummyHash: auth.Hash(auth.NewToken(), password), password: password}
-	a.edits = &edit.Service{Store: s, OnAccept: func([]int64) { a.cache.invalidate() }}
+func New(s *store.Store, log *slog.Logger, set Settings) (*App, error) {
+	a := &App{store: s, text: wikitext.New(), log: log, cache: newPageCache(), trustProxy: set.TrustProxy,
+		accounts: accounts.New(s, accounts.Options{Password: set.Password, Hashing: set.Hashing})}
+	a.edits = &edit.Service{Store: s, TrustAfter: set.TrustAfter, EditsPerHour: set.EditsPerHour,
+		OnAccept: func([]int64) { a.cache.invalidate() }}
 	if err := a.parseTemplates(); err != nil {
 		return nil, err
 	}
@@ -198,6 +208,8 @@ func (a *App) Wrap(h Handler) http.Handler {
 			ce     *edit.ConflictError
 			re     *edit.RefusedError
 			le     *edit.LimitError
+			are    *accounts.RefusedError
+			ale    *accounts.LimitError
 			status int
 			data   = errorPage{}
 		)
@@ -213,6 +225,15 @@ func (a *App) Wrap(h Handler) http.Handler {
 		case errors.As(err, &le):
 			status, data.Heading, data.Message = http.StatusTooManyRequests, "Too many edits for now", le.Error()
 			w.Header().Set("Retry-After", strconv.Itoa(max(60, int(le.RetryAfter.Seconds()))))
+		case errors.As(err, &are):
+			status, data.Heading, data.Message = http.StatusForbidden, "Not allowed", are.Reason
+		case errors.As(err, &ale):
+			status, data.Heading, data.Message = http.StatusTooManyRequests, "Too many attempts", ale.Message
+			w.Header().Set("Retry-After", strconv.Itoa(int(ale.RetryAfter.Seconds())+1))
+		case errors.Is(err, accounts.ErrBusy):
+			status, data.Heading = http.StatusServiceUnavailable, "Busy"
+			data.Message = "Too many people are signing in at this moment. Please try again in a few seconds."
+			w.Header().Set("Retry-After", "2")
 		case errors.Is(err, store.ErrNotFound):
 			status, data.Heading = http.StatusNotFound, "No such page"
 			data.Message = "There is no page at this address. It may never have existed; try searching for it."

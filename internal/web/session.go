@@ -3,23 +3,19 @@ package web
 import (
 	"context"
 	"errors"
-	"fmt"
 	"net"
 	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
-	"time"
 
+	"kioku/internal/accounts"
 	"kioku/internal/auth"
 	"kioku/internal/store"
 )
 
 // SessionCookie is the name of the cookie that carries the session token.
 const SessionCookie = "kioku_session"
-
-// sessionLifetime is how long a sign-in lasts.
-const sessionLifetime = 30 * 24 * time.Hour
 
 type sessionKey struct{}
 
@@ -81,54 +77,24 @@ type loginPage struct {
 	Error string
 }
 
-// Sign-in limits: failed attempts allowed per account name and per address in loginWindow.
-// Each attempt costs an argon2id hash (64 MiB), so the limits are checked before it.
-const (
-	loginWindow     = 15 * time.Minute
-	loginPerAccount = 5
-	loginPerAddress = 20
-)
-
 // Login checks a name and password and starts a session.
 func (a *App) Login(w http.ResponseWriter, r *http.Request) error {
-	if err := r.ParseForm(); err != nil {
-		return badRequest("the form could not be read: %v", err)
-	}
 	ctx := r.Context()
 	name := strings.TrimSpace(r.PostFormValue("name"))
-	password := r.PostFormValue("password")
 	next := safeNext(r.PostFormValue("next"))
-	key, address := store.UserKey(name), a.clientAddress(r)
-	if refusal, err := a.loginLimited(ctx, key, address); err != nil || refusal != nil {
-		if err != nil {
-			return err
-		}
-		w.Header().Set("Retry-After", strconv.Itoa(int(refusal.retry.Seconds())+1))
-		return a.render(w, r, http.StatusTooManyRequests, "login", "Sign in", loginPage{Name: name, Next: next, Error: refusal.message})
-	}
-	u, err := a.store.UserByName(ctx, name)
-	if err == nil {
-		err = auth.Verify(password, u.PasswordHash)
-	} else if errors.Is(err, store.ErrNotFound) {
-		// Spend the same time on unknown names as on known ones.
-		_ = auth.Verify(password, a.dummyHash)
-		err = auth.ErrMismatch
-	}
-	if errors.Is(err, auth.ErrMismatch) {
-		if err := a.store.RecordLoginFailure(ctx, key, address); err != nil {
-			return err
-		}
+	u, err := a.accounts.SignIn(ctx, name, r.PostFormValue("password"), a.clientAddress(r))
+	var limit *accounts.LimitError
+	var banned *accounts.BannedError
+	switch {
+	case errors.Is(err, accounts.ErrMismatch):
 		return a.render(w, r, http.StatusUnauthorized, "login", "Sign in",
 			loginPage{Name: name, Next: next, Error: "That name and password do not match an account."})
-	}
-	if err != nil {
-		return err
-	}
-	// Only someone who knows the password learns of the ban.
-	if u.BannedAt != nil {
-		return forbidden("This account is banned: " + u.BanReason)
-	}
-	if err := a.store.ClearLoginFailures(ctx, key); err != nil {
+	case errors.As(err, &limit):
+		w.Header().Set("Retry-After", strconv.Itoa(int(limit.RetryAfter.Seconds())+1))
+		return a.render(w, r, http.StatusTooManyRequests, "login", "Sign in", loginPage{Name: name, Next: next, Error: limit.Message})
+	case errors.As(err, &banned):
+		return forbidden(banned.Error())
+	case err != nil:
 		return err
 	}
 	if err := a.startSession(w, r, u.ID); err != nil {
@@ -138,53 +104,10 @@ func (a *App) Login(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-type loginRefusal struct {
-	message string
-	retry   time.Duration
-}
-
-// loginLimited tells whether sign-in attempts for this account name or from this address must
-// wait, and how long.
-func (a *App) loginLimited(ctx context.Context, key, address string) (*loginRefusal, error) {
-	since := time.Now().Add(-loginWindow)
-	byAccount, byAddress, err := a.store.CountLoginFailures(ctx, key, address, since)
-	if err != nil {
-		return nil, err
-	}
-	var what string
-	var oldest time.Time
-	switch {
-	case byAccount >= loginPerAccount:
-		what = "for this account"
-		oldest, err = a.store.OldestLoginFailure(ctx, true, key, since)
-	case byAddress >= loginPerAddress:
-		what = "from your address"
-		oldest, err = a.store.OldestLoginFailure(ctx, false, address, since)
-	default:
-		return nil, nil
-	}
-	if err != nil {
-		return nil, err
-	}
-	retry := max(time.Until(oldest.Add(loginWindow)), time.Second)
-	minutes, unit := max(1, int((retry+time.Minute-1)/time.Minute)), "minutes"
-	if minutes == 1 {
-		unit = "minute"
-	}
-	return &loginRefusal{retry: retry, message: fmt.Sprintf("Too many failed sign-ins %s. Try again in about %d %s.",
-		what, minutes, unit)}, nil
-}
-
 // startSession signs the account in on this browser: a new session in the store and its cookie.
 func (a *App) startSession(w http.ResponseWriter, r *http.Request, userID int64) error {
-	token := auth.NewToken()
-	expires := time.Now().Add(sessionLifetime)
-	agent := r.UserAgent()
-	if len(agent) > 200 {
-		agent = strings.ToValidUTF8(agent[:200], "")
-	}
-	if err := a.store.CreateSessionFrom(r.Context(), auth.TokenHash(token), userID, auth.NewToken(), expires,
-		a.clientAddress(r), agent); err != nil {
+	token, expires, err := a.accounts.StartSession(r.Context(), userID, a.clientAddress(r), r.UserAgent())
+	if err != nil {
 		return err
 	}
 	http.SetCookie(w, &http.Cookie{Name: SessionCookie, Value: token, Path: "/", Expires: expires,

@@ -3,12 +3,11 @@ package web
 import (
 	"errors"
 	"net/http"
+	"strconv"
 	"strings"
-	"unicode"
-	"unicode/utf8"
 
-	"kioku/internal/auth"
-	"kioku/internal/store"
+	"kioku/internal/accounts"
+	"kioku/internal/wiki"
 )
 
 type signupPage struct {
@@ -29,9 +28,6 @@ func (a *App) SignupForm(w http.ResponseWriter, r *http.Request) error {
 // Signup makes an editor's account and signs it in. Its edits wait for review until it has
 // earned trust.
 func (a *App) Signup(w http.ResponseWriter, r *http.Request) error {
-	if err := r.ParseForm(); err != nil {
-		return badRequest("the form could not be read: %v", err)
-	}
 	if sessionFrom(r.Context()) != nil {
 		http.Redirect(w, r, "/", http.StatusSeeOther)
 		return nil
@@ -39,48 +35,30 @@ func (a *App) Signup(w http.ResponseWriter, r *http.Request) error {
 	name := strings.Join(strings.Fields(r.PostFormValue("name")), " ")
 	password := r.PostFormValue("password")
 	page := signupPage{Name: name, Next: safeNext(r.PostFormValue("next"))}
-	if problem := accountNameProblem(name); problem != "" {
-		page.Problems = append(page.Problems, problem)
-	}
-	if err := auth.CheckPassword(password); err != nil {
-		page.Problems = append(page.Problems, sentence(err.Error()))
-	} else if password != r.PostFormValue("password2") {
+	if password != r.PostFormValue("password2") {
 		page.Problems = append(page.Problems, "The two passwords differ.")
+		return a.render(w, r, http.StatusBadRequest, "signup", "Sign up", page)
 	}
-	if len(page.Problems) == 0 {
-		id, err := a.store.CreateUser(r.Context(), name, auth.Hash(password, a.password), string(auth.RoleEditor))
-		switch {
-		case errors.Is(err, store.ErrExists):
-			page.Problems = append(page.Problems, "The name “"+name+"” is taken. Choose another.")
-		case err != nil:
-			return err
-		default:
-			if err := a.startSession(w, r, id); err != nil {
-				return err
-			}
-			http.Redirect(w, r, page.Next, http.StatusSeeOther)
-			return nil
-		}
+	u, err := a.accounts.SignUp(r.Context(), name, password, a.clientAddress(r))
+	var ve *wiki.ValidationError
+	var limit *accounts.LimitError
+	switch {
+	case errors.As(err, &ve):
+		page.Problems = append(page.Problems, ve.Problems...)
+		return a.render(w, r, http.StatusBadRequest, "signup", "Sign up", page)
+	case errors.Is(err, accounts.ErrTaken):
+		page.Problems = append(page.Problems, "The name “"+name+"”, or one too like it, is taken. Choose another.")
+		return a.render(w, r, http.StatusBadRequest, "signup", "Sign up", page)
+	case errors.As(err, &limit):
+		w.Header().Set("Retry-After", strconv.Itoa(int(limit.RetryAfter.Seconds())+1))
+		page.Problems = append(page.Problems, limit.Message)
+		return a.render(w, r, http.StatusTooManyRequests, "signup", "Sign up", page)
+	case err != nil:
+		return err
 	}
-	return a.render(w, r, http.StatusBadRequest, "signup", "Sign up", page)
-}
-
-// accountNameProblem says what is wrong with an account name, or nothing: a name has 2 to 40
-// letters of any script, digits, spaces and _ - .
-func accountNameProblem(name string) string {
-	if n := utf8.RuneCountInString(name); n < 2 || n > 40 {
-		return "A name has 2 to 40 characters."
+	if err := a.startSession(w, r, u.ID); err != nil {
+		return err
 	}
-	for _, c := range name {
-		if !unicode.IsLetter(c) && !unicode.IsDigit(c) && !strings.ContainsRune(" _-.", c) {
-			return "A name has only letters, digits, spaces and _ - ."
-		}
-	}
-	return ""
-}
-
-// sentence turns an error message into a sentence for a page: capital first letter, full stop.
-func sentence(msg string) string {
-	r, n := utf8.DecodeRuneInString(msg)
-	return string(unicode.ToUpper(r)) + msg[n:] + "."
+	http.Redirect(w, r, page.Next, http.StatusSeeOther)
+	return nil
 }
