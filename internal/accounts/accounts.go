@@ -26,6 +26,11 @@ var (
 	SignUpLimit = store.AttemptLimit{Kind: "sign-up", Window: time.Hour, PerAddress: 5}
 )
 
+// HashingMemory bounds, in KiB, the memory that password hashes under way may take together
+// unless Options.Hashing says otherwise: with the default cost, one hash at a time, which keeps a
+// server under a flood of sign-ins within about 150 MB.
+const HashingMemory = 96 * 1024
+
 // SessionLifetime is how long a sign-in lasts.
 const SessionLifetime = 30 * 24 * time.Hour
 
@@ -46,7 +51,8 @@ type Service struct {
 type Options struct {
 	// Password is the cost of hashing passwords.
 	Password auth.Params
-	// Hashing is how many passwords may be hashed at once; 0 means half the cores, at least one.
+	// Hashing is how many passwords may be hashed at once; 0 means as many as fit in
+	// HashingMemory, at least one and at most one per core.
 	Hashing int
 	// HashWait is how long a sign-in waits for its turn to hash before the server says it is
 	// busy; 0 means two seconds.
@@ -56,7 +62,7 @@ type Options struct {
 // New builds the service.
 func New(st *store.Store, o Options) *Service {
 	if o.Hashing <= 0 {
-		o.Hashing = max(1, runtime.NumCPU()/2)
+		o.Hashing = min(max(1, HashingMemory/max(1, int(o.Password.Memory))), runtime.NumCPU())
 	}
 	if o.HashWait <= 0 {
 		o.HashWait = 2 * time.Second
@@ -202,15 +208,18 @@ func (s *Service) signIn(ctx context.Context, name, password string) (store.User
 		return store.User{}, ErrMismatch
 	}
 	u, err := s.store.UserByName(ctx, name)
-	hash := u.PasswordHash
-	switch {
-	case errors.Is(err, store.ErrNotFound):
-		// Spend the same time on unknown names as on known ones.
-		hash = s.dummyHash()
-	case err != nil:
+	if err != nil && !errors.Is(err, store.ErrNotFound) {
 		return store.User{}, err
 	}
-	_, err = s.hash(ctx, func() (string, error) { return "", auth.Verify(password, hash) })
+	_, err = s.hash(ctx, func() (string, error) {
+		hash := u.PasswordHash
+		if u.ID == 0 {
+			// Spend the same time on unknown names as on known ones. (Making the dummy hash
+			// the first time is a hash too: it takes its turn.)
+			hash = s.dummyHash()
+		}
+		return "", auth.Verify(password, hash)
+	})
 	switch {
 	case errors.Is(err, auth.ErrMismatch) || err == nil && u.ID == 0:
 		return store.User{}, ErrMismatch
@@ -235,8 +244,17 @@ func (s *Service) hash(ctx context.Context, fn func() (string, error)) (string, 
 		return "", ctx.Err()
 	}
 	defer func() { <-s.hashing }()
-	return fn()
+	out, err := fn()
+	if s.password.Memory >= bigHash {
+		// The hash's memory is garbage now: collected before the next hash takes its turn, it
+		// is reused by it instead of being added to it.
+		runtime.GC()
+	}
+	return out, err
 }
+
+// bigHash is the memory, in KiB, from which a password hash is worth a collection after it.
+const bigHash = 16 * 1024
 
 // ChangePassword replaces an account's password, given its current one.
 func (s *Service) ChangePassword(ctx context.Context, u store.User, current, next string) error {

@@ -1,5 +1,7 @@
 package store
 
+import "context"
+
 // SetFlushTermsAt makes transactions write their search terms after n changes, and returns a
 // function that puts the usual number back.
 func SetFlushTermsAt(n int) (restore func()) {
@@ -7,3 +9,9 @@ func SetFlushTermsAt(n int) (restore func()) {
 	flushTermsAt = n
 	return func() { flushTermsAt = old }
 }
+
+// RekeyUsers is the Go step of the migration that brings account name keys up to date.
+func RekeyUsers(ctx context.Context, tx *Tx) error { return rekeyUsers(ctx, tx) }
+
+// Rebind writes a query with '?' placeholders for the store's engine.
+func (s *Store) Rebind(query string) string { return s.rebind(query) }
