@@ -5,10 +5,12 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	"kioku/internal/auth"
 	"kioku/internal/jobs"
 	"kioku/internal/store"
 	"kioku/internal/storetest"
@@ -186,4 +188,26 @@ func waitForJobs(t *testing.T, st *store.Store, ids ...int64) {
 			time.Sleep(10 * time.Millisecond)
 		}
 	}
+}
+
+// TestLockShowsOnOtherInstance: a page locked on one instance shows its lock on the other at
+// once, though the other served it from its cache before; and unlocked, likewise.
+func TestLockShowsOnOtherInstance(t *testing.T) {
+	a, b := twoInstances(t)
+	moderator := a.signedInAs(t, "mika", auth.RoleModerator)
+	_, path := newWork(t, moderator, "Memories", url.Values{"medium": {"film"}})
+	locked := func(reader *client) bool {
+		return strings.Contains(text(reader.page(path, http.StatusOK).Find("#locked")), "locked")
+	}
+	onA, onB := a.anonymous(t), b.anonymous(t)
+	if locked(onA) || locked(onB) {
+		t.Fatal("a new page shows a lock")
+	}
+	moderator.save(path+"/lock", url.Values{"locked": {"1"}})
+	eventually(t, "b shows the lock made on a", func() bool { return locked(onB) })
+	if !locked(onA) {
+		t.Fatal("a does not show its own lock")
+	}
+	moderator.at(b).save(path+"/lock", url.Values{"locked": {"0"}})
+	eventually(t, "a shows the unlock made on b", func() bool { return !locked(onA) })
 }

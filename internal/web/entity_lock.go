@@ -10,19 +10,17 @@ import (
 // (locked=0). Only moderators may.
 func (a *App) Lock(segment string) Handler {
 	return func(w http.ResponseWriter, r *http.Request) error {
-		if _, err := requireModerator(r, auth.Lock); err != nil {
+		s, err := requireModerator(r, auth.Lock)
+		if err != nil {
 			return err
 		}
 		e, ok, err := a.loadEntity(w, r, segment, "/lock")
 		if err != nil || !ok {
 			return err
 		}
-		locked := r.PostFormValue("locked") == "1"
-		if err := a.store.SetLocked(r.Context(), e.ID, locked); err != nil {
+		if err := a.edits.SetLocked(r.Context(), s.User.ID, e.ID, r.PostFormValue("locked") == "1"); err != nil {
 			return err
 		}
-		// The lock notice is on the page, so the cached copies must go.
-		a.cache.invalidate()
 		http.Redirect(w, r, e.Path(), http.StatusSeeOther)
 		return nil
 	}
