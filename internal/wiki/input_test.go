@@ -49,6 +49,9 @@ func TestClean(t *testing.T) {
 		{"impossible date", &wiki.Person{Name: "a", BirthDate: "2023-02-29"}, nil, "birth date"},
 		{"year zero", &wiki.Person{Name: "a", BirthDate: "0000-01-01"}, nil, "birth date"},
 		{"day 31 of April", &wiki.Work{Name: "W", Medium: wiki.MediumTV, StartDate: "2024-04-31"}, nil, "start date"},
+		{"unknown rating", &wiki.Work{Name: "W", Medium: wiki.MediumTV, Rating: "zz"}, nil, "rating"},
+		{"relation of no known type", &wiki.Work{Name: "W", Medium: wiki.MediumTV,
+			Relations: []wiki.Relation{{Key: "a", Type: "sequel", Work: 2}}}, nil, "relation 1: type"},
 		{"leap day", &wiki.Person{Name: "a", BirthDate: "2024-02-29"}, &wiki.Person{Name: "a", BirthDate: "2024-02-29"}, ""},
 	}
 	for _, tt := range tests {

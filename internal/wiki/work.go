@@ -2,6 +2,7 @@ package wiki
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 )
 
@@ -200,7 +201,9 @@ func (w *Work) Validate() error {
 	}
 	p.limit("deck", w.Deck, 1000)
 	p.text("description", w.Description, MaxText)
-	p.limit("rating", w.Rating, 40)
+	if w.Rating != "" && !slices.Contains(Ratings, w.Rating) {
+		p.addf("rating %q is not one of %s", w.Rating, strings.Join(Ratings, ", "))
+	}
 	p.limit("original title", w.OriginalTitle, 300)
 	p.limit("original title (kana reading)", w.OriginalTitleKana, 300)
 	if w.OriginalLanguage != "" && !languagePattern.MatchString(w.OriginalLanguage) {
@@ -269,8 +272,9 @@ func (w *Work) Validate() error {
 		at := fmt.Sprintf("relation %d", i+1)
 		p.key(at, r.Key)
 		p.ref(at+": work", r.Work)
-		p.required(at+": type", r.Type)
-		p.limit(at+": type", r.Type, 100)
+		if !slices.Contains(RelationTypes, r.Type) {
+			p.addf("%s: type %q is not one of %s", at, r.Type, strings.Join(RelationTypes, ", "))
+		}
 	}
 	for _, a := range w.Aliases {
 		p.required("alias", a)
