@@ -273,8 +273,10 @@ func serve(ctx context.Context, cfg config.Config, st *store.Store, log *slog.Lo
 	if err != nil {
 		return err
 	}
+	// Headers, bodies (see server.Routes) and the time to read and answer are bounded: no request
+	// holds the server's memory or a connection for long.
 	srv := &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second,
-		WriteTimeout: 60 * time.Second, IdleTimeout: 2 * time.Minute}
+		WriteTimeout: 60 * time.Second, IdleTimeout: 2 * time.Minute, MaxHeaderBytes: 64 << 10}
 	fmt.Fprintf(stdout, "Kioku is serving http://%s/ (store: %s)\n", ln.Addr(), st.Engine())
 	background, stopBackground := context.WithCancel(ctx)
 	done := make(chan struct{})
