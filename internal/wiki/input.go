@@ -3,8 +3,9 @@ package wiki
 import (
 	"fmt"
 	"reflect"
+	"strconv"
 	"strings"
-	"unicode"
+	"sync"
 	"unicode/utf8"
 
 	"golang.org/x/text/unicode/norm"
@@ -28,57 +29,111 @@ const MaxItems = 5000
 // refuses invalid UTF-8, control characters (tab and newline are allowed in multi-line text
 // only), strings past their length limit and lists past MaxItems, naming the field.
 func Clean(doc Document) error {
-	var p problems
 	v := reflect.ValueOf(doc)
 	if v.Kind() != reflect.Pointer || v.Elem().Kind() != reflect.Struct {
 		return Invalid("not a document")
 	}
-	cleanStruct(&p, "", v.Elem())
-	return p.err()
+	c := cleaner{path: make([]step, 0, 8)}
+	c.structure(v.Elem())
+	return c.p.err()
 }
 
-func cleanStruct(p *problems, at string, v reflect.Value) {
-	t := v.Type()
+// cleaner walks a document. Its path names where it is ("credits", 2, "note"), and is spelt
+// out only to say what is wrong, since a document's hundreds of strings are almost always fine.
+type cleaner struct {
+	p    problems
+	path []step
+}
+
+type step struct {
+	label string
+	index int // from 1, for an entry of a list; 0 for a field
+}
+
+func (c *cleaner) where() string {
+	var b strings.Builder
+	for i, s := range c.path {
+		switch {
+		case s.index > 0:
+			b.WriteString(" " + strconv.Itoa(s.index))
+		case i > 0:
+			b.WriteString(": " + s.label)
+		default:
+			b.WriteString(s.label)
+		}
+	}
+	return b.String()
+}
+
+// field is what the cleaner needs of a struct field, worked out once per type.
+type field struct {
+	index int
+	label string
+	multi bool
+}
+
+var fieldsOf sync.Map // reflect.Type → []field
+
+func cleanFields(t reflect.Type) []field {
+	if f, ok := fieldsOf.Load(t); ok {
+		return f.([]field)
+	}
+	var out []field
 	for i := range t.NumField() {
 		f := t.Field(i)
 		if !f.IsExported() {
 			continue
+		}
+		switch k := f.Type.Kind(); {
+		case k == reflect.String, k == reflect.Struct,
+			k == reflect.Slice && (f.Type.Elem().Kind() == reflect.String || f.Type.Elem().Kind() == reflect.Struct):
+		default:
+			continue // numbers, flags, references
 		}
 		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
 		label := strings.ToLower(f.Tag.Get("wiki"))
 		if label == "" {
 			label = strings.ReplaceAll(name, "_", " ")
 		}
-		if at != "" {
-			label = at + ": " + label
-		}
-		cleanValue(p, label, multiLine[name], v.Field(i))
+		out = append(out, field{index: i, label: label, multi: multiLine[name]})
 	}
+	fieldsOf.Store(t, out)
+	return out
 }
 
 // multiLine names the fields (by their JSON names) written as paragraphs of wiki text.
 var multiLine = map[string]bool{"description": true, "summary": true, "deck": true}
 
-func cleanValue(p *problems, label string, multi bool, v reflect.Value) {
+func (c *cleaner) structure(v reflect.Value) {
+	for _, f := range cleanFields(v.Type()) {
+		c.path = append(c.path, step{label: f.label})
+		c.value(f.multi, v.Field(f.index))
+		c.path = c.path[:len(c.path)-1]
+	}
+}
+
+func (c *cleaner) value(multi bool, v reflect.Value) {
 	switch v.Kind() {
 	case reflect.String:
 		s, problem := CleanText(v.String(), multi)
 		if problem != "" {
-			p.addf("%s %s", label, problem)
+			c.p.addf("%s %s", c.where(), problem)
 			return
 		}
 		if v.String() != s {
 			v.SetString(s)
 		}
 	case reflect.Struct:
-		cleanStruct(p, label, v)
+		c.structure(v)
 	case reflect.Slice:
 		if v.Len() > MaxItems {
-			p.addf("%s has more than %d entries", label, MaxItems)
+			c.p.addf("%s has more than %d entries", c.where(), MaxItems)
 			return
 		}
 		for i := range v.Len() {
-			cleanValue(p, fmt.Sprintf("%s %d", label, i+1), multi, v.Index(i))
+			c.path = append(c.path, step{index: i + 1})
+			c.value(multi, v.Index(i))
+			c.path = c.path[:len(c.path)-1]
 		}
 	}
 }
@@ -95,11 +150,11 @@ func CleanText(s string, multi bool) (string, string) {
 		s = strings.ReplaceAll(s, "\r", "\n")
 	}
 	for _, r := range s {
-		if unicode.IsControl(r) && !(multi && (r == '\n' || r == '\t')) {
+		if (r < 0x20 || r >= 0x7f && r < 0xa0) && !(multi && (r == '\n' || r == '\t')) {
 			return "", fmt.Sprintf("holds a control character (%U), which text may not", r)
 		}
 	}
-	if strings.IndexFunc(s, func(r rune) bool { return invisible(r, multi) }) >= 0 {
+	if strings.IndexFunc(s, func(r rune) bool { return r >= 0x80 && invisible(r, multi) }) >= 0 {
 		s = strings.Map(func(r rune) rune {
 			if invisible(r, multi) {
 				return -1
@@ -107,7 +162,9 @@ func CleanText(s string, multi bool) (string, string) {
 			return r
 		}, s)
 	}
-	s = norm.NFC.String(s)
+	if !norm.NFC.IsNormalString(s) {
+		s = norm.NFC.String(s)
+	}
 	limit := MaxLine
 	if multi {
 		limit = MaxText
