@@ -45,8 +45,8 @@ func demoStore(t *testing.T) string {
 func TestCopyCommand(t *testing.T) {
 	for _, engine := range []store.Engine{store.SQLite, store.Postgres} {
 		t.Run(string(engine), func(t *testing.T) {
-			if engine == store.Postgres && os.Getenv(storetest.EnvPostgres) == "" {
-				t.Skipf("%s is not set", storetest.EnvPostgres)
+			if engine == store.Postgres {
+				storetest.RequirePostgres(t)
 			}
 			t.Parallel()
 			ctx := context.Background()
