@@ -11,9 +11,6 @@ import (
 	"testing"
 	"time"
 
-	"kioku/internal/auth"
-	"kioku/internal/demo"
-	"kioku/internal/edit"
 	"kioku/internal/store"
 	"kioku/internal/storetest"
 )
@@ -23,19 +20,12 @@ import (
 func demoStore(t *testing.T) string {
 	t.Helper()
 	ctx := context.Background()
-	path := storetest.DSN(t, store.SQLite)
+	path := demoOn(t, store.SQLite)
 	st, err := store.Open(ctx, path)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer st.Close()
-	if err := st.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
-	cheap := auth.Params{Time: 1, Memory: 1024, Threads: 1}
-	if _, err := demo.Load(ctx, &edit.Service{Store: st}, cheap); err != nil {
-		t.Fatal(err)
-	}
 	if _, err := st.EnqueueJob(ctx, "reindex", "", time.Now()); err != nil {
 		t.Fatal(err)
 	}
@@ -45,8 +35,8 @@ func demoStore(t *testing.T) string {
 func TestCopyCommand(t *testing.T) {
 	for _, engine := range []store.Engine{store.SQLite, store.Postgres} {
 		t.Run(string(engine), func(t *testing.T) {
-			if engine == store.Postgres && os.Getenv(storetest.EnvPostgres) == "" {
-				t.Skipf("%s is not set", storetest.EnvPostgres)
+			if engine == store.Postgres {
+				storetest.RequirePostgres(t)
 			}
 			t.Parallel()
 			ctx := context.Background()

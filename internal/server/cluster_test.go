@@ -4,7 +4,6 @@ import (
 	"context"
 	"net/http"
 	"net/url"
-	"os"
 	"strings"
 	"sync"
 	"testing"
@@ -20,9 +19,7 @@ import (
 // PostgreSQL database, as two servers behind a load balancer would run.
 func twoInstances(t *testing.T) (a, b *site) {
 	t.Helper()
-	if os.Getenv(storetest.EnvPostgres) == "" {
-		t.Skipf("several instances need PostgreSQL; set %s", storetest.EnvPostgres)
-	}
+	storetest.RequirePostgres(t) // several instances need PostgreSQL
 	dsn := storetest.DSN(t, store.Postgres)
 	return startSite(t, openStore(t, dsn)), startSite(t, openStore(t, dsn))
 }

@@ -23,32 +23,32 @@ func Routes(app *web.App) http.Handler {
 	mux.Handle("GET /external/{site}/{id...}", h(app.External))
 	mux.Handle("GET /season/{year}", h(app.Season))
 	mux.Handle("GET /season/{year}/{season}", h(app.Season))
-	mux.Handle("GET /login", h(app.LoginForm))
-	mux.Handle("POST /login", h(app.Login))
+	mux.Handle("GET /login", private(h(app.LoginForm)))
+	mux.Handle("POST /login", private(h(app.Login)))
 	mux.Handle("POST /logout", h(app.Logout))
 
 	// Accounts: sign-up, the account page, and the administration of accounts.
-	mux.Handle("GET /signup", h(app.SignupForm))
-	mux.Handle("POST /signup", h(app.Signup))
-	mux.Handle("GET /account", h(app.Account))
-	mux.Handle("POST /account/password", h(app.ChangePassword))
-	mux.Handle("POST /account/sessions", h(app.RevokeSession))
-	mux.Handle("GET /admin/users", h(app.AdminUsers))
-	mux.Handle("POST /admin/users/{name}/role", h(app.SetUserRole))
-	mux.Handle("POST /admin/users/{name}/ban", h(app.BanUser))
-	mux.Handle("POST /admin/users/{name}/unban", h(app.UnbanUser))
-	mux.Handle("GET /new/{kind}", h(app.NewForm))
-	mux.Handle("POST /new/{kind}", h(app.New))
+	mux.Handle("GET /signup", private(h(app.SignupForm)))
+	mux.Handle("POST /signup", private(h(app.Signup)))
+	mux.Handle("GET /account", private(h(app.Account)))
+	mux.Handle("POST /account/password", private(h(app.ChangePassword)))
+	mux.Handle("POST /account/sessions", private(h(app.RevokeSession)))
+	mux.Handle("GET /admin/users", private(h(app.AdminUsers)))
+	mux.Handle("POST /admin/users/{name}/role", private(h(app.SetUserRole)))
+	mux.Handle("POST /admin/users/{name}/ban", private(h(app.BanUser)))
+	mux.Handle("POST /admin/users/{name}/unban", private(h(app.UnbanUser)))
+	mux.Handle("GET /new/{kind}", private(h(app.NewForm)))
+	mux.Handle("POST /new/{kind}", private(h(app.New)))
 
 	// Moderation: the queue, each changeset's page, and the reviews.
-	mux.Handle("GET /queue", h(app.Queue))
+	mux.Handle("GET /queue", private(h(app.Queue)))
 	mux.Handle("GET /changes/{id}", h(app.ShowChangeset))
 	mux.Handle("POST /changes/{id}/approve", h(app.ApproveChangeset))
 	mux.Handle("POST /changes/{id}/reject", h(app.RejectChangeset))
 	mux.Handle("GET /recent-changes", h(app.RecentChanges))
 	mux.Handle("GET /recent-changes.atom", h(app.RecentChangesFeed))
-	mux.Handle("GET /watchlist", h(app.Watchlist))
-	mux.Handle("GET /watchlist.atom", h(app.WatchlistFeed))
+	mux.Handle("GET /watchlist", private(h(app.Watchlist)))
+	mux.Handle("GET /watchlist.atom", private(h(app.WatchlistFeed)))
 	mux.Handle("GET /leaderboard", h(app.Leaderboard))
 	mux.Handle("GET /users/{name}", h(app.ShowUser))
 
@@ -62,14 +62,14 @@ func Routes(app *web.App) http.Handler {
 		mux.Handle("POST "+p+"/revert", h(app.Revert(seg)))
 		mux.Handle("POST "+p+"/lock", h(app.Lock(seg)))
 		mux.Handle("POST "+p+"/watch", h(app.Watch(seg)))
-		mux.Handle("GET "+p+"/edit", h(app.EditForm(seg)))
-		mux.Handle("POST "+p+"/edit", h(app.Edit(seg)))
-		mux.Handle("GET "+p+"/edit/{section}", h(app.EditForm(seg)))
-		mux.Handle("POST "+p+"/edit/{section}", h(app.Edit(seg)))
+		mux.Handle("GET "+p+"/edit", private(h(app.EditForm(seg))))
+		mux.Handle("POST "+p+"/edit", private(h(app.Edit(seg))))
+		mux.Handle("GET "+p+"/edit/{section}", private(h(app.EditForm(seg))))
+		mux.Handle("POST "+p+"/edit/{section}", private(h(app.Edit(seg))))
 	}
 	mux.Handle("/", h(app.NotFound))
 
-	return securityHeaders(http.NewCrossOriginProtection().Handler(limitBody(app.WithSession(mux))))
+	return securityHeaders(app.CrossOriginProtection(limitBody(app.WithSession(signedInPrivate(mux)))))
 }
 
 // limitBody caps request bodies: no form of the site needs more than a megabyte.
@@ -80,14 +80,53 @@ func limitBody(next http.Handler) http.Handler {
 	})
 }
 
-// securityHeaders sets the headers every page carries. The content security policy allows only
-// the site's own script and style, so that even text that slipped past sanitising could not run.
+// The headers every response carries. The content security policy allows only the site's own
+// script and style (no inline script, style or event handlers), so that even text that slipped
+// past sanitising could not run; no page may be framed, and no form may post elsewhere. The
+// permissions policy denies the powerful features the site never uses to its pages and to
+// anything that might be injected into them.
+const (
+	contentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; " +
+		"object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
+	permissionsPolicy = "accelerometer=(), autoplay=(), camera=(), display-capture=(), encrypted-media=(), " +
+		"fullscreen=(), geolocation=(), gyroscope=(), hid=(), magnetometer=(), microphone=(), midi=(), " +
+		"payment=(), picture-in-picture=(), publickey-credentials-get=(), screen-wake-lock=(), serial=(), " +
+		"usb=(), xr-spatial-tracking=()"
+)
+
+// securityHeaders sets the headers every response carries, error pages and static files too.
 func securityHeaders(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h := w.Header()
-		h.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'")
+		h.Set("Content-Security-Policy", contentSecurityPolicy)
+		h.Set("Permissions-Policy", permissionsPolicy)
 		h.Set("X-Content-Type-Options", "nosniff")
 		h.Set("Referrer-Policy", "same-origin")
+		next.ServeHTTP(w, r)
+	})
+}
+
+// noStore is the caching of pages that belong to one reader.
+const noStore = "private, no-store"
+
+// private marks a route's responses as belonging to one reader, whoever asks: forms that carry
+// a sign-in's token, the account and administration pages, the watchlist and its feed (whose
+// address is its password). No cache, shared or the browser's, may keep them.
+func private(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Cache-Control", noStore)
+		next.ServeHTTP(w, r)
+	})
+}
+
+// signedInPrivate marks every response to a signed-in reader as private: each page shows their
+// name and carries the token of their sign-out form. Handlers that serve what is the same for
+// everyone (the static files) set their own caching over it.
+func signedInPrivate(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if web.SignedIn(r) {
+			w.Header().Set("Cache-Control", noStore)
+		}
 		next.ServeHTTP(w, r)
 	})
 }

@@ -1,6 +1,10 @@
 // Package storetest opens fresh, migrated stores for tests: an SQLite file in the test's
 // temporary folder, and, when KIOKU_TEST_POSTGRES names a server, a new PostgreSQL database on
 // it, dropped when the test ends.
+//
+// Without KIOKU_TEST_POSTGRES the PostgreSQL cases are not run, and each test binary says so
+// once on its standard error (shown by go test -v, or when the package fails). On CI (the
+// environment variable CI is set) they must run: there the PostgreSQL cases fail instead.
 package storetest
 
 import (
@@ -8,9 +12,11 @@ import (
 	"crypto/rand"
 	"database/sql"
 	"encoding/hex"
+	"fmt"
 	"net/url"
 	"os"
 	"path/filepath"
+	"sync"
 	"testing"
 
 	"kioku/internal/store"
@@ -20,12 +26,37 @@ import (
 // such as postgres://postgres@127.0.0.1:5432/test.
 const EnvPostgres = "KIOKU_TEST_POSTGRES"
 
-// Engines lists the engines the tests run on: SQLite always, PostgreSQL when configured.
+// EnvCI names the environment variable that CI sets (.ci/run does), under which every engine
+// must be tested.
+const EnvCI = "CI"
+
+// Engines lists the engines the tests run on: SQLite always, PostgreSQL when configured. On CI
+// PostgreSQL is listed whether configured or not, so that its cases fail when it is not.
 func Engines() []store.Engine {
-	if os.Getenv(EnvPostgres) != "" {
+	if os.Getenv(EnvPostgres) != "" || os.Getenv(EnvCI) != "" {
 		return []store.Engine{store.SQLite, store.Postgres}
 	}
+	notRun.Do(func() {
+		fmt.Fprintf(os.Stderr, "storetest: %s is not set: the PostgreSQL cases of %s are NOT RUN\n", EnvPostgres, filepath.Base(os.Args[0]))
+	})
 	return []store.Engine{store.SQLite}
+}
+
+// notRun says once per test binary that the PostgreSQL cases are left out.
+var notRun sync.Once
+
+// RequirePostgres is for a test that only PostgreSQL can run (several instances over one
+// database, say): without a server to test with it skips the test, saying why, and on CI it
+// fails it.
+func RequirePostgres(t testing.TB) {
+	t.Helper()
+	if os.Getenv(EnvPostgres) != "" {
+		return
+	}
+	if os.Getenv(EnvCI) != "" {
+		t.Fatalf("%s is not set, and CI must test PostgreSQL (.ci/run sets it)", EnvPostgres)
+	}
+	t.Skipf("NOT TESTED: this test needs PostgreSQL; set %s to a server's URL", EnvPostgres)
 }
 
 // DSN returns the address of a fresh, empty database of the given engine that lives as long as
@@ -35,10 +66,8 @@ func DSN(t testing.TB, engine store.Engine) string {
 	if engine == store.SQLite {
 		return filepath.Join(t.TempDir(), "kioku.db")
 	}
+	RequirePostgres(t)
 	server := os.Getenv(EnvPostgres)
-	if server == "" {
-		t.Fatalf("%s is not set", EnvPostgres)
-	}
 	admin, err := sql.Open("pgx", server)
 	if err != nil {
 		t.Fatal(err)

@@ -33,6 +33,10 @@ const (
 	maxCachedBytes = 24 << 20
 )
 
+// SignedIn reports whether the request comes from a signed-in reader, whose pages are their
+// own and must not be cached for others. It is meaningful inside WithSession.
+func SignedIn(r *http.Request) bool { return sessionFrom(r.Context()) != nil }
+
 func newPageCache() *pageCache { return &pageCache{pages: make(map[string]cachedPage)} }
 
 func (c *pageCache) invalidate() { c.generation.Add(1) }

@@ -96,7 +96,8 @@ func (a *App) cached(w http.ResponseWriter, r *http.Request, key string, render 
 		return a.cache.put(key, gen, body).serve(w, r)
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	w.Header().Set("Cache-Control", "private, no-cache")
+	// The page is the reader's own: it carries their sign-out form's token.
+	w.Header().Set("Cache-Control", "private, no-store")
 	_, err = w.Write(body)
 	return err
 }

@@ -15,7 +15,7 @@ import (
 // that no field of the site may hold: invalid UTF-8, or a NUL byte, which PostgreSQL cannot store
 // and SQLite would store silently. The domain checks every field's own rules; this guard keeps
 // inputs that never reach the domain (a sign-in name, a search, a user's page) from reaching the
-// database either. The error names the field.
+// database either. The error names the field. A body that is not a URL-encoded form is refused.
 func checkRequest(r *http.Request) error {
 	if bad(r.URL.Path) {
 		return fmt.Errorf("%w: the address holds a character that is not allowed", ErrBadRequest)
@@ -27,6 +27,11 @@ func checkRequest(r *http.Request) error {
 		return nil
 	}
 	if ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); ct != "application/x-www-form-urlencoded" {
+		// Every form of the site is URL-encoded, and handlers read no other body: refuse one
+		// they would silently read as empty (multipart, plain text), whatever its size.
+		if r.ContentLength != 0 {
+			return fmt.Errorf("%w: forms are sent URL-encoded (application/x-www-form-urlencoded), not as %q", ErrBadRequest, ct)
+		}
 		return nil
 	}
 	if err := r.ParseForm(); err != nil {

@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"unicode"
 
 	"kioku/internal/accounts"
 	"kioku/internal/auth"
@@ -152,10 +153,26 @@ func (a *App) Logout(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// safeNext keeps a post-sign-in address on this site.
+// safeNext keeps an address taken from a request (where to go after signing in, or after a
+// review) on this site. It must be a path: "/" and then neither "/" nor a backslash, with no
+// scheme, no host, no backslash and no control characters anywhere. It is checked as written
+// and again percent-decoded, since browsers drop tabs and newlines from an address and read a
+// backslash as a slash: "/%09/evil.example" would otherwise send the reader to evil.example.
+// Anything else becomes "/".
 func safeNext(next string) string {
-	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, `/\`) {
+	decoded, err := url.PathUnescape(next)
+	if err != nil || !sitePath(next) || !sitePath(decoded) {
 		return "/"
 	}
 	return next
+}
+
+// sitePath reports whether p is, unambiguously, the path of a page of this site.
+func sitePath(p string) bool {
+	if !strings.HasPrefix(p, "/") || strings.HasPrefix(p, "//") ||
+		strings.ContainsFunc(p, func(r rune) bool { return r == '\\' || unicode.IsControl(r) }) {
+		return false
+	}
+	u, err := url.Parse(p)
+	return err == nil && u.Scheme == "" && u.Host == "" && u.Opaque == "" && u.User == nil
 }
