@@ -41,7 +41,7 @@ const usage = `Kioku, a community-edited encyclopedia of anime.
 
 Usage:
   kioku serve [--addr 127.0.0.1:8080] [--data ./kioku-data] [--database DB] [--demo]
-              [--trust-after 10] [--edits-per-hour 60] [--trust-proxy]
+              [--trust-after 10] [--edits-per-hour 60] [--trust-proxy] [--database-timeout 3s]
   kioku migrate [--data DIR] [--database DB]
   kioku user add --name NAME [--admin] [--data DIR] [--database DB]   (password on standard input)
   kioku reindex [--background] [--data DIR] [--database DB]
@@ -238,6 +238,7 @@ func serve(ctx context.Context, cfg config.Config, st *store.Store, log *slog.Lo
 	edits := in.App.Edits()
 	edits.TrustAfter, edits.EditsPerHour = cfg.TrustAfter, cfg.EditsPerHour
 	in.App.SetTrustProxy(cfg.TrustProxy)
+	in.App.SetDatabaseTimeout(cfg.DatabaseTimeout)
 	handler := in.Handler
 	// A wiki written before the search index existed has pages and no search terms: a serving
 	// instance builds them in the background.

@@ -69,7 +69,7 @@ func Routes(app *web.App) http.Handler {
 	}
 	mux.Handle("/", h(app.NotFound))
 
-	return securityHeaders(http.NewCrossOriginProtection().Handler(limitBody(app.WithSession(mux))))
+	return securityHeaders(http.NewCrossOriginProtection().Handler(limitBody(app.WithDeadline(app.WithSession(mux)))))
 }
 
 // limitBody caps request bodies: no form of the site needs more than a megabyte.

@@ -43,6 +43,8 @@ type App struct {
 	trustProxy bool
 	// password is the cost of hashing new passwords.
 	password auth.Params
+	// dbTimeout bounds a request's work with PostgreSQL, in nanoseconds; see WithDeadline.
+	dbTimeout atomic.Int64
 	// topics keeps the genres and themes the search filters offer, until the next edit.
 	topics atomic.Pointer[topicLists]
 }
@@ -56,6 +58,7 @@ func (a *App) SetTrustProxy(on bool) { a.trustProxy = on }
 func New(s *store.Store, log *slog.Logger, password auth.Params) (*App, error) {
 	a := &App{store: s, text: wikitext.New(), log: log, cache: newPageCache(),
 		dummyHash: auth.Hash(auth.NewToken(), password), password: password}
+	a.dbTimeout.Store(int64(DefaultDatabaseTimeout))
 	a.edits = &edit.Service{Store: s, OnAccept: func([]int64) { a.cache.invalidate() }}
 	if err := a.parseTemplates(); err != nil {
 		return nil, err
@@ -181,8 +184,8 @@ var (
 
 // Wrap turns a Handler into an http.Handler, writing one friendly error page per kind of error:
 // 404 for store.ErrNotFound, 400 listing problems for validation errors, 409 for conflicts, 403
-// for refusals, and 500 (logged once) for anything else. A store that cannot be reached gives
-// 503.
+// for refusals, and 500 (logged once) for anything else. A store that cannot be reached, or
+// did not answer before the request's deadline, gives 503 with Retry-After.
 func (a *App) Wrap(h Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		err := h(w, r)
@@ -198,6 +201,17 @@ func (a *App) Wrap(h Handler) http.Handler {
 			data   = errorPage{}
 		)
 		switch {
+		case errors.Is(err, context.Canceled):
+			return
+		case store.Unavailable(err):
+			// Before the others: an error that also says "not found" or "invalid" because
+			// a read failed on the way is still the database's fault, not the request's.
+			status, data.Heading = http.StatusServiceUnavailable, "The wiki is briefly unavailable"
+			data.Message = "The database cannot be reached just now, so this request could not be completed. " +
+				"If you were saving an edit, it was not acknowledged: check the page's history once the wiki is back, and save it again if it is not there. " +
+				"Please try again in a few seconds."
+			w.Header().Set("Retry-After", "5")
+			a.log.Warn("database unavailable", "method", r.Method, "path", r.URL.Path, "err", err)
 		case errors.As(err, &ve):
 			status, data.Heading, data.Problems = http.StatusBadRequest, "That could not be saved", ve.Problems
 			data.Message = "Nothing was saved. Go back, correct the form and save again."
@@ -218,15 +232,6 @@ func (a *App) Wrap(h Handler) http.Handler {
 		case errors.Is(err, ErrBadRequest):
 			status, data.Heading = http.StatusBadRequest, "Bad request"
 			data.Message = strings.TrimPrefix(err.Error(), ErrBadRequest.Error()+": ")
-		case errors.Is(err, context.Canceled):
-			return
-		case store.Unavailable(err):
-			status, data.Heading = http.StatusServiceUnavailable, "The wiki is briefly unavailable"
-			data.Message = "The database cannot be reached just now, so this request could not be completed. " +
-				"If you were saving an edit, it was not acknowledged: check the page's history once the wiki is back, and save it again if it is not there. " +
-				"Please try again in a few seconds."
-			w.Header().Set("Retry-After", "5")
-			a.log.Warn("database unavailable", "method", r.Method, "path", r.URL.Path, "err", err)
 		default:
 			status, data.Heading = http.StatusInternalServerError, "Something went wrong"
 			data.Message = "The server could not complete this request. Nothing you saved before is lost; please try again."
