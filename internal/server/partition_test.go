@@ -154,6 +154,64 @@ func TestSilentPartition(t *testing.T) {
 	}
 }
 
+// TestCommitAnswerLost stalls the database just as an edit commits. The editor is told that the
+// edit was not acknowledged; the commit goes through when the network is back, all the same.
+// Readers must then see it: the instance may not keep serving the page it had cached.
+func TestCommitAnswerLost(t *testing.T) {
+	s, proxy := proxiedSite(t)
+	ctx := context.Background()
+	editor := s.signedIn(t, "kai")
+	id, path := newWork(t, editor, "Memories", url.Values{"medium": {"film"}})
+	editor.section(s, id, "basics", deckForm("before"))
+	reader := s.anonymous(t)
+	if got := text(reader.page(path, http.StatusOK).Find("p.deck")); got != "before" {
+		t.Fatalf("deck before = %q", got)
+	}
+
+	stalled := proxy.StallOn("commit")
+	answers := make(chan answer, 1)
+	go func() {
+		answers <- ask(editor, "an edit", http.MethodPost, path+"/edit/basics", withBase(deckForm("during"), 2))
+	}()
+	select {
+	case a := <-answers:
+		if a.status != http.StatusServiceUnavailable || !strings.Contains(a.body, "not acknowledged") {
+			t.Errorf("edit whose commit was not answered: status %d (%v), want 503 saying it was not acknowledged\n%s",
+				a.status, a.err, a.body)
+		}
+	case <-time.After(10 * time.Second):
+		proxy.Restore()
+		t.Fatal("the edit whose commit was not answered still waits after 10 s")
+	}
+	select {
+	case <-stalled:
+	default:
+		t.Fatal("the edit never committed")
+	}
+	proxy.Restore()
+
+	// Wait until the database has decided the stalled transaction, then ask it what it decided.
+	eventually(t, "the stalled transaction is over", func() bool {
+		var open int
+		err := s.Store.DB().QueryRowContext(ctx, `SELECT count(*) FROM pg_stat_activity
+			WHERE datname = current_database() AND xact_start IS NOT NULL AND pid <> pg_backend_pid()`).Scan(&open)
+		return err == nil && open == 0
+	})
+	e, err := s.Store.Entity(ctx, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "before"
+	if e.Head == 3 {
+		want = "during"
+	} else {
+		t.Log("the commit was cancelled before it was carried out; nothing to retire")
+	}
+	eventually(t, "readers see the deck the database has", func() bool {
+		return text(reader.page(path, http.StatusOK).Find("p.deck")) == want
+	})
+}
+
 // TestRedLinkDuringOutageIsNotCached fails the database just as a page looks up where a
 // [[link]] of its description points. The page must not be kept with a link to a missing page:
 // once the database answers again, readers see the link as it is.

@@ -43,6 +43,8 @@ type Store struct {
 	dsn string
 	// pgConfig holds the settings of PostgreSQL's connections, for those made outside the pool.
 	pgConfig *pgx.ConnConfig
+	// echoes follows the store's announcements until they come back (see Acknowledged).
+	echoes *echoes
 	// writer admits one SQLite write transaction at a time, in arrival order. SQLite has one
 	// writer anyway; queueing here rather than in its busy handler, which polls with growing
 	// sleeps, keeps a burst of editors from starving one of them past the busy timeout.
@@ -58,6 +60,10 @@ type Tx struct {
 	grams gramState
 	// savepoints is how many savepoints are open.
 	savepoints int
+	// echoes follows the store's announcements, and number is this transaction's among them
+	// once it announced something.
+	echoes *echoes
+	number uint64
 }
 
 // querier is what database/sql's DB and Tx have in common.
@@ -121,7 +127,7 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 	origin := make([]byte, 6)
 	_, _ = rand.Read(origin)
 	return &Store{conn: conn{q: db, engine: engine, origin: hex.EncodeToString(origin)}, db: db, dsn: dsn,
-		pgConfig: pgConfig, writer: make(chan struct{}, 1)}, nil
+		pgConfig: pgConfig, echoes: &echoes{}, writer: make(chan struct{}, 1)}, nil
 }
 
 // Engine tells which database engine the store runs on.
@@ -152,7 +158,7 @@ func (s *Store) Tx(ctx context.Context, fn func(tx *Tx) error) error {
 		return fmt.Errorf("store: begin: %w", s.mapErr(err))
 	}
 	tx := &Tx{conn: conn{q: sqlTx, engine: s.engine, origin: s.origin, tx: sqlTx, stmts: map[string]*sql.Stmt{}},
-		grams: gramState{from: -1}}
+		grams: gramState{from: -1}, echoes: s.echoes}
 	err = fn(tx)
 	if err == nil {
 		err = tx.writeSearchTerms(ctx)
@@ -161,7 +167,14 @@ func (s *Store) Tx(ctx context.Context, fn func(tx *Tx) error) error {
 		_ = sqlTx.Rollback()
 		return ended(ctx, err)
 	}
+	if tx.number != 0 {
+		s.echoes.expect(tx.number)
+	}
 	if err := sqlTx.Commit(); err != nil {
+		if tx.number != 0 {
+			// The commit may have happened even so: its echo will say, and is news then.
+			s.echoes.forget(tx.number)
+		}
 		return fmt.Errorf("store: commit: %w", ended(ctx, s.mapErr(err)))
 	}
 	return nil
