@@ -43,7 +43,7 @@ const usage = `Kioku, a community-edited encyclopedia of anime.
 
 Usage:
   kioku serve [--addr 127.0.0.1:8080] [--data ./kioku-data] [--database DB] [--demo]
-              [--trust-after 10] [--edits-per-hour 60] [--trust-proxy]
+              [--trust-after 10] [--edits-per-hour 60] [--trust-proxy] [--database-timeout 3s]
   kioku migrate [--data DIR] [--database DB]
   kioku user add --name NAME [--admin] [--data DIR] [--database DB]   (password on standard input)
   kioku reindex [--background] [--data DIR] [--database DB]
@@ -233,8 +233,12 @@ func copyStores(ctx context.Context, args []string, stdout, stderr io.Writer) er
 }
 
 func serve(ctx context.Context, cfg config.Config, st *store.Store, log *slog.Logger, stdout io.Writer) error {
+	timeout := cfg.DatabaseTimeout
+	if timeout == 0 {
+		timeout = -1 // the flag's 0 is no bound
+	}
 	in, err := server.NewInstance(st, log, web.Settings{Password: auth.DefaultParams, TrustAfter: cfg.TrustAfter,
-		EditsPerHour: cfg.EditsPerHour, TrustProxy: cfg.TrustProxy})
+		EditsPerHour: cfg.EditsPerHour, TrustProxy: cfg.TrustProxy, DatabaseTimeout: timeout})
 	if err != nil {
 		return err
 	}

@@ -5,6 +5,7 @@ package config
 import (
 	"flag"
 	"path/filepath"
+	"time"
 )
 
 // Config is every setting a Kioku command uses.
@@ -27,6 +28,9 @@ type Config struct {
 	// front of Kioku: for marking cookies Secure behind TLS, and for limiting sign-in attempts
 	// per address.
 	TrustProxy bool
+	// DatabaseTimeout is how long a request may wait for PostgreSQL before it is answered with
+	// a 503; zero sets no limit. SQLite requests are not limited.
+	DatabaseTimeout time.Duration
 }
 
 // StoreFlags registers the flags every command that touches the store takes.
@@ -43,6 +47,7 @@ func (c *Config) ServeFlags(fs *flag.FlagSet) {
 	fs.IntVar(&c.TrustAfter, "trust-after", 10, "accepted edits that make an editor trusted (their edits skip the review queue)")
 	fs.IntVar(&c.EditsPerHour, "edits-per-hour", 60, "edits one account may save in an hour")
 	fs.BoolVar(&c.TrustProxy, "trust-proxy", false, "trust X-Forwarded-Proto and X-Forwarded-For from a reverse proxy")
+	fs.DurationVar(&c.DatabaseTimeout, "database-timeout", 3*time.Second, "how long a request may wait for PostgreSQL before it is answered with 503 (0: no limit)")
 }
 
 // DSN is the database the store opens.

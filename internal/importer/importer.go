@@ -249,6 +249,9 @@ func (r *run) franchise(ctx context.Context, b *edit.Batch, f dataset.Franchise)
 		return doc, nil
 	})
 	if err != nil {
+		if store.Unavailable(err) {
+			return err // the database's fault, not the record's: the batch cannot commit anyway
+		}
 		r.sum.Skipped = append(r.sum.Skipped, Skip{ID: f.ID, Reason: err.Error()})
 		return nil
 	}

@@ -7,6 +7,7 @@ import (
 
 	"kioku/internal/dataset"
 	"kioku/internal/edit"
+	"kioku/internal/store"
 	"kioku/internal/wiki"
 )
 
@@ -58,6 +59,9 @@ func (r *run) work(ctx context.Context, b *edit.Batch, w *dataset.Work) error {
 		return r.workDoc(ctx, c, w, id, prev.Contribution)
 	})
 	if err != nil {
+		if store.Unavailable(err) {
+			return err // the database's fault, not the record's: the batch cannot commit anyway
+		}
 		r.sum.Skipped = append(r.sum.Skipped, Skip{ID: w.ID, Reason: err.Error()})
 		return nil
 	}

@@ -19,15 +19,40 @@ type Instance struct {
 	Handler http.Handler
 	Jobs    *jobs.Runner
 
-	store     *store.Store
-	log       *slog.Logger
+	store *store.Store
+	log   *slog.Logger
+
+	mu sync.Mutex
+	// listening is closed while the listener is connected; a new one replaces it when the
+	// connection is lost.
 	listening chan struct{}
-	once      sync.Once
+	connected bool
 }
 
-// Listening is closed once the instance first hears other instances' announcements. Pages it
-// caches before then may be retired once more when it does.
-func (in *Instance) Listening() <-chan struct{} { return in.listening }
+// Listening returns a channel that is closed once the instance hears other instances'
+// announcements: when its listener has connected, or reconnected after losing its connection
+// (until then, the channel returned stays open). Pages it caches before then may be retired once
+// more when it does: a listener that connects retires every cached page, since it may have
+// missed announcements.
+func (in *Instance) Listening() <-chan struct{} {
+	in.mu.Lock()
+	defer in.mu.Unlock()
+	return in.listening
+}
+
+// heard records whether the listener is connected (err nil) or lost its connection.
+func (in *Instance) heard(err error) {
+	in.mu.Lock()
+	defer in.mu.Unlock()
+	switch {
+	case err == nil && !in.connected:
+		in.connected = true
+		close(in.listening)
+	case err != nil && in.connected:
+		in.connected = false
+		in.listening = make(chan struct{})
+	}
+}
 
 // NewInstance builds an instance over a migrated store with its settings. Call Run to start its
 // background work.
@@ -60,8 +85,9 @@ func (in *Instance) Run(ctx context.Context) {
 			func(n store.Notification) {
 				switch n.Channel {
 				case store.ChannelChanges:
-					// This instance retired its pages before acknowledging its own edits.
-					if n.Origin != in.store.Origin() {
+					// This instance retired its pages before acknowledging its own edits; an
+					// edit whose commit reported an error may have committed all the same.
+					if !in.store.Acknowledged(n) {
 						in.App.Invalidate()
 					}
 				case store.ChannelJobs:
@@ -71,11 +97,12 @@ func (in *Instance) Run(ctx context.Context) {
 			func(err error) {
 				if err != nil {
 					in.log.Warn("lost the database's notifications; retrying", "err", err)
+					in.heard(err)
 					return
 				}
 				in.App.Invalidate()
 				in.Jobs.Wake()
-				in.once.Do(func() { close(in.listening) })
+				in.heard(nil)
 			})
 	})
 	wg.Wait()

@@ -80,6 +80,14 @@ func TestDatabaseOutage(t *testing.T) {
 	if got := health(); got != http.StatusServiceUnavailable {
 		t.Errorf("health check while the database is away: %d, want 503", got)
 	}
+	eventually(t, "the instance knows that it no longer hears the database", func() bool {
+		select {
+		case <-s.Instance.Listening():
+			return false
+		default:
+			return true
+		}
+	})
 
 	// Back: the very next requests work, without a restart.
 	proxy.Restore()
@@ -102,7 +110,17 @@ func TestDatabaseOutage(t *testing.T) {
 		t.Errorf("revisions = %s, want %s: every acknowledged edit, and the refused one not at all", got, want)
 	}
 
-	// The instance hears other instances again: its listener reconnected by itself.
+	// The instance hears other instances again: its listener reconnected by itself. Once it
+	// has, and has retired what it cached meanwhile, the page is cached afresh: from then on
+	// only the other instance's announcement can retire it.
+	select {
+	case <-s.Instance.Listening():
+	case <-time.After(10 * time.Second):
+		t.Fatal("the listener did not reconnect")
+	}
+	if got := text(reader.page(path, http.StatusOK).Find("p.deck")); got != "after" {
+		t.Fatalf("deck once the listener is back = %q, want after", got)
+	}
 	other := startSite(t, openStore(t, dsn))
 	editor.at(other).section(other, id, "basics", basics("from the other instance"))
 	eventually(t, "the instance that lost its database shows an edit made elsewhere", func() bool {

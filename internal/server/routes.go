@@ -69,7 +69,7 @@ func Routes(app *web.App) http.Handler {
 	}
 	mux.Handle("/", h(app.NotFound))
 
-	return securityHeaders(app.CrossOriginProtection(limitBody(app.WithSession(signedInPrivate(mux)))))
+	return securityHeaders(app.CrossOriginProtection(limitBody(app.WithDeadline(app.WithSession(signedInPrivate(mux))))))
 }
 
 // limitBody caps request bodies: no form of the site needs more than a megabyte.

@@ -9,8 +9,9 @@ import (
 
 // Channels on which instances tell each other what happened.
 const (
-	// ChannelChanges carries the origin of the announcement, a space, and the ids of entities
-	// whose accepted revision changed, comma separated, or "*" when anything may have changed.
+	// ChannelChanges carries the origin of the announcement and the number of its transaction
+	// within that origin ("origin.number"), a space, and the ids of entities whose accepted
+	// revision changed, comma separated, or "*" when anything may have changed.
 	ChannelChanges = "kioku_changes"
 	// ChannelJobs says that a job was queued.
 	ChannelJobs = "kioku_jobs"
@@ -25,7 +26,10 @@ func (tx *Tx) Announce(ctx context.Context, ids []int64) error {
 	if tx.engine != Postgres {
 		return nil
 	}
-	return tx.notify(ctx, ChannelChanges, tx.origin+" "+changedPayload(ids))
+	if tx.number == 0 {
+		tx.number = tx.echoes.number()
+	}
+	return tx.notify(ctx, ChannelChanges, tx.origin+"."+strconv.FormatUint(tx.number, 10)+" "+changedPayload(ids))
 }
 
 // changedPayload lists ids for ChannelChanges, or "*" when the list is empty or too long.
@@ -54,17 +58,23 @@ func (c *conn) notify(ctx context.Context, channel, payload string) error {
 // Notification is one message received by Listen.
 type Notification struct {
 	Channel string
-	// Origin is the Origin of the store that announced a change, when the payload names one.
+	// Origin is the Origin of the store that announced a change, when the payload names one,
+	// and Tx the number of the announcing transaction within that store.
 	Origin  string
+	Tx      uint64
 	Payload string
 }
 
-// parseNotification splits the origin off a ChannelChanges payload.
+// parseNotification splits the origin and transaction number off a ChannelChanges payload.
 func parseNotification(channel, payload string) Notification {
 	n := Notification{Channel: channel, Payload: payload}
 	if channel == ChannelChanges {
 		if origin, rest, ok := strings.Cut(payload, " "); ok {
 			n.Origin, n.Payload = origin, rest
+			if origin, number, ok := strings.Cut(origin, "."); ok {
+				n.Origin = origin
+				n.Tx, _ = strconv.ParseUint(number, 10, 64)
+			}
 		}
 	}
 	return n

@@ -12,7 +12,7 @@ import (
 // connected tells whether it got as far as listening.
 func (s *Store) listenPostgres(ctx context.Context, channels []string, handle func(Notification), status func(error)) (connected bool, err error) {
 	dial, cancel := context.WithTimeout(ctx, 10*time.Second)
-	conn, err := pgx.Connect(dial, s.dsn)
+	conn, err := s.connectPostgres(dial)
 	cancel()
 	if err != nil {
 		return false, err

@@ -16,8 +16,8 @@ import (
 	"strings"
 	"time"
 
-	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
-	_ "modernc.org/sqlite"             // registers the "sqlite" driver
+	"github.com/jackc/pgx/v5"
+	_ "modernc.org/sqlite" // registers the "sqlite" driver
 )
 
 // Sentinel errors callers test with errors.Is.
@@ -41,6 +41,10 @@ type Store struct {
 	conn
 	db  *sql.DB
 	dsn string
+	// pgConfig holds the settings of PostgreSQL's connections, for those made outside the pool.
+	pgConfig *pgx.ConnConfig
+	// echoes follows the store's announcements until they come back (see Acknowledged).
+	echoes *echoes
 	// writer admits one SQLite write transaction at a time, in arrival order. SQLite has one
 	// writer anyway; queueing here rather than in its busy handler, which polls with growing
 	// sleeps, keeps a burst of editors from starving one of them past the busy timeout.
@@ -56,6 +60,10 @@ type Tx struct {
 	grams gramState
 	// savepoints is how many savepoints are open.
 	savepoints int
+	// echoes follows the store's announcements, and number is this transaction's among them
+	// once it announced something.
+	echoes *echoes
+	number uint64
 }
 
 // querier is what database/sql's DB and Tx have in common.
@@ -87,14 +95,10 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 		err    error
 		engine Engine
 	)
+	var pgConfig *pgx.ConnConfig
 	if strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://") {
 		engine = Postgres
-		db, err = sql.Open("pgx", dsn)
-		if err == nil {
-			db.SetMaxOpenConns(20)
-			db.SetMaxIdleConns(20)
-			db.SetConnMaxIdleTime(5 * time.Minute)
-		}
+		db, pgConfig, err = openPostgres(dsn)
 	} else {
 		engine = SQLite
 		path := strings.TrimPrefix(dsn, "sqlite:")
@@ -123,7 +127,7 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 	origin := make([]byte, 6)
 	_, _ = rand.Read(origin)
 	return &Store{conn: conn{q: db, engine: engine, origin: hex.EncodeToString(origin)}, db: db, dsn: dsn,
-		writer: make(chan struct{}, 1)}, nil
+		pgConfig: pgConfig, echoes: &echoes{}, writer: make(chan struct{}, 1)}, nil
 }
 
 // Engine tells which database engine the store runs on.
@@ -154,19 +158,36 @@ func (s *Store) Tx(ctx context.Context, fn func(tx *Tx) error) error {
 		return fmt.Errorf("store: begin: %w", s.mapErr(err))
 	}
 	tx := &Tx{conn: conn{q: sqlTx, engine: s.engine, origin: s.origin, tx: sqlTx, stmts: map[string]*sql.Stmt{}},
-		grams: gramState{from: -1}}
+		grams: gramState{from: -1}, echoes: s.echoes}
 	err = fn(tx)
 	if err == nil {
 		err = tx.writeSearchTerms(ctx)
 	}
 	if err != nil {
 		_ = sqlTx.Rollback()
-		return err
+		return ended(ctx, err)
+	}
+	if tx.number != 0 {
+		s.echoes.expect(tx.number)
 	}
 	if err := sqlTx.Commit(); err != nil {
-		return fmt.Errorf("store: commit: %w", s.mapErr(err))
+		if tx.number != 0 {
+			// The commit may have happened even so: its echo will say, and is news then.
+			s.echoes.forget(tx.number)
+		}
+		return fmt.Errorf("store: commit: %w", ended(ctx, s.mapErr(err)))
 	}
 	return nil
+}
+
+// ended adds the reason to an error that says only that a transaction is over, when it is over
+// because its context ended: database/sql rolls back a transaction whose deadline passed, and
+// the statements after that learn no more than sql.ErrTxDone.
+func ended(ctx context.Context, err error) error {
+	if errors.Is(err, sql.ErrTxDone) && ctx.Err() != nil && !errors.Is(err, ctx.Err()) {
+		return fmt.Errorf("%w: %w", err, ctx.Err())
+	}
+	return err
 }
 
 // rebind rewrites the portable '?' placeholders into PostgreSQL's $n form.

@@ -16,14 +16,16 @@ import (
 // be reached, and the request may be tried again.
 var ErrUnavailable = errors.New("store: the database cannot be reached")
 
-// Unavailable tells whether err means the database could not be reached or dropped the
-// connection (a restart, a network cut, a server shutting down), as opposed to a fault in the
+// Unavailable tells whether err means the database could not be reached, dropped the
+// connection (a restart, a network cut, a server shutting down) or did not answer before the
+// caller's deadline (a silent partition, an overloaded server), as opposed to a fault in the
 // request. Such a request may succeed when tried again: the pool reconnects by itself.
 func Unavailable(err error) bool {
 	if err == nil || errors.Is(err, context.Canceled) {
 		return false
 	}
-	if errors.Is(err, ErrUnavailable) || errors.Is(err, driver.ErrBadConn) || errors.Is(err, io.ErrUnexpectedEOF) ||
+	if errors.Is(err, ErrUnavailable) || errors.Is(err, context.DeadlineExceeded) ||
+		errors.Is(err, driver.ErrBadConn) || errors.Is(err, io.ErrUnexpectedEOF) ||
 		errors.Is(err, io.EOF) || errors.Is(err, syscall.ECONNREFUSED) || errors.Is(err, syscall.ECONNRESET) ||
 		errors.Is(err, syscall.EPIPE) || errors.Is(err, net.ErrClosed) {
 		return true

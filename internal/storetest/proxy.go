@@ -3,6 +3,8 @@ package storetest
 import (
 	"net"
 	"net/url"
+	"slices"
+	"strings"
 	"sync"
 	"testing"
 )
@@ -19,6 +21,15 @@ type Proxy struct {
 	stall bool
 	gate  chan struct{} // closed while traffic may flow
 	conns map[net.Conn]bool
+	traps []trap
+}
+
+// trap is a fragment of SQL whose next statement fails the connection that runs it, or with
+// stall set, stalls the proxy.
+type trap struct {
+	fragment string
+	stall    bool
+	fired    chan struct{}
 }
 
 // NewProxy starts a proxy in front of the server of dsn and returns it with the DSN that goes
@@ -79,23 +90,32 @@ func (p *Proxy) serve(client net.Conn) {
 	}
 	p.conns[server] = true
 	p.mu.Unlock()
-	go p.pipe(server, client)
-	p.pipe(client, server)
+	go p.pipe(client, server, nil)
+	p.pipe(server, client, &frontend{})
 }
 
-// pipe copies from src to dst, holding bytes back while the proxy is stalled.
-func (p *Proxy) pipe(dst, src net.Conn) {
+// pipe copies from src to dst, holding bytes back while the proxy is stalled. Between a client
+// and its server, f follows the client's messages, so that a trap can fail the connection as a
+// statement is about to run.
+func (p *Proxy) pipe(dst, src net.Conn, f *frontend) {
 	defer dst.Close()
 	defer src.Close()
 	buf := make([]byte, 32<<10)
 	for {
 		n, err := src.Read(buf)
 		if n > 0 {
+			out := buf[:n]
+			if f != nil {
+				var ok bool
+				if out, ok = p.check(f, out); !ok {
+					return // trapped: both ends close, as a failing network would close them
+				}
+			}
 			p.mu.Lock()
 			gate := p.gate
 			p.mu.Unlock()
 			<-gate
-			if _, werr := dst.Write(buf[:n]); werr != nil {
+			if _, werr := dst.Write(out); len(out) > 0 && werr != nil {
 				return
 			}
 		}
@@ -105,11 +125,61 @@ func (p *Proxy) pipe(dst, src net.Conn) {
 	}
 }
 
+// check passes data from a client through f and returns the complete messages it holds, or ok
+// false when one of them springs a trap.
+func (p *Proxy) check(f *frontend, data []byte) (out []byte, ok bool) {
+	msgs := f.messages(data)
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	for _, msg := range msgs {
+		if sql := f.statement(msg); sql != "" {
+			for i, t := range p.traps {
+				if !strings.Contains(sql, t.fragment) {
+					continue
+				}
+				close(t.fired)
+				p.traps = slices.Delete(p.traps, i, i+1)
+				if !t.stall {
+					return nil, false
+				}
+				p.stallLocked() // the statement waits at the gate with everything else
+				break
+			}
+		}
+		out = append(out, msg...)
+	}
+	return out, true
+}
+
+// FailOn arms a trap: the next statement run whose SQL contains fragment (as sent to the server,
+// with PostgreSQL's $1 placeholders) never reaches the server; the connection that sent it is
+// closed instead, as if the network had failed just then. Other connections carry on, and the
+// pool makes new ones as usual, so that the failure is as brief as it can be. The channel
+// returned is closed when the trap has sprung.
+func (p *Proxy) FailOn(fragment string) <-chan struct{} { return p.arm(fragment, false) }
+
+// StallOn arms a trap that stalls the proxy (see Stall) when the next statement whose SQL
+// contains fragment is sent, so that a silent partition begins just as that statement runs. The
+// statement is held back with everything else until Restore or Cut.
+func (p *Proxy) StallOn(fragment string) <-chan struct{} { return p.arm(fragment, true) }
+
+func (p *Proxy) arm(fragment string, stall bool) <-chan struct{} {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	t := trap{fragment: fragment, stall: stall, fired: make(chan struct{})}
+	p.traps = append(p.traps, t)
+	return t.fired
+}
+
 // Stall holds back every byte in both directions, so that queries under way hang as they
 // would when the server stops answering.
 func (p *Proxy) Stall() {
 	p.mu.Lock()
 	defer p.mu.Unlock()
+	p.stallLocked()
+}
+
+func (p *Proxy) stallLocked() {
 	if !p.stall {
 		p.stall = true
 		p.gate = make(chan struct{})

@@ -40,6 +40,8 @@ type App struct {
 	accounts *accounts.Service
 	// trustProxy trusts X-Forwarded-Proto and X-Forwarded-For (Settings.TrustProxy).
 	trustProxy bool
+	// dbTimeout bounds a request's work with PostgreSQL; see WithDeadline.
+	dbTimeout time.Duration
 	// topics keeps the genres and themes the search filters offer, until the next edit.
 	topics atomic.Pointer[topicLists]
 }
@@ -59,12 +61,19 @@ type Settings struct {
 	// TLS) and X-Forwarded-For (limits count the reader's address): only for a site whose every
 	// request comes through such a proxy.
 	TrustProxy bool
+	// DatabaseTimeout bounds each request's work with PostgreSQL (see WithDeadline): 0 means
+	// DefaultDatabaseTimeout, less than 0 no bound.
+	DatabaseTimeout time.Duration
 }
 
 // New builds the web application over a migrated store.
 func New(s *store.Store, log *slog.Logger, set Settings) (*App, error) {
+	if set.DatabaseTimeout == 0 {
+		set.DatabaseTimeout = DefaultDatabaseTimeout
+	}
 	a := &App{store: s, text: wikitext.New(), log: log, cache: newPageCache(), trustProxy: set.TrustProxy,
-		accounts: accounts.New(s, accounts.Options{Password: set.Password, Hashing: set.Hashing})}
+		dbTimeout: set.DatabaseTimeout,
+		accounts:  accounts.New(s, accounts.Options{Password: set.Password, Hashing: set.Hashing})}
 	a.edits = &edit.Service{Store: s, TrustAfter: set.TrustAfter, EditsPerHour: set.EditsPerHour,
 		OnAccept: func([]int64) { a.cache.invalidate() }}
 	if err := a.parseTemplates(); err != nil {
@@ -192,8 +201,8 @@ var (
 
 // Wrap turns a Handler into an http.Handler, writing one friendly error page per kind of error:
 // 404 for store.ErrNotFound, 400 listing problems for validation errors, 409 for conflicts, 403
-// for refusals, and 500 (logged once) for anything else. A store that cannot be reached gives
-// 503.
+// for refusals, and 500 (logged once) for anything else. A store that cannot be reached, or
+// did not answer before the request's deadline, gives 503 with Retry-After.
 func (a *App) Wrap(h Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		err := checkRequest(r)
@@ -214,6 +223,17 @@ func (a *App) Wrap(h Handler) http.Handler {
 			data   = errorPage{}
 		)
 		switch {
+		case errors.Is(err, context.Canceled):
+			return
+		case store.Unavailable(err):
+			// Before the others: an error that also says "not found" or "invalid" because
+			// a read failed on the way is still the database's fault, not the request's.
+			status, data.Heading = http.StatusServiceUnavailable, "The wiki is briefly unavailable"
+			data.Message = "The database cannot be reached just now, so this request could not be completed. " +
+				"If you were saving an edit, it was not acknowledged: check the page's history once the wiki is back, and save it again if it is not there. " +
+				"Please try again in a few seconds."
+			w.Header().Set("Retry-After", "5")
+			a.log.Warn("database unavailable", "method", r.Method, "path", r.URL.Path, "err", err)
 		case errors.As(err, &ve):
 			status, data.Heading, data.Problems = http.StatusBadRequest, "That could not be saved", ve.Problems
 			data.Message = "Nothing was saved. Go back, correct the form and save again."
@@ -246,15 +266,6 @@ func (a *App) Wrap(h Handler) http.Handler {
 		case errors.Is(err, ErrTooLarge):
 			status, data.Heading = http.StatusRequestEntityTooLarge, "Too large"
 			data.Message = strings.TrimPrefix(err.Error(), ErrTooLarge.Error()+": ")
-		case errors.Is(err, context.Canceled):
-			return
-		case store.Unavailable(err):
-			status, data.Heading = http.StatusServiceUnavailable, "The wiki is briefly unavailable"
-			data.Message = "The database cannot be reached just now, so this request could not be completed. " +
-				"If you were saving an edit, it was not acknowledged: check the page's history once the wiki is back, and save it again if it is not there. " +
-				"Please try again in a few seconds."
-			w.Header().Set("Retry-After", "5")
-			a.log.Warn("database unavailable", "method", r.Method, "path", r.URL.Path, "err", err)
 		default:
 			status, data.Heading = http.StatusInternalServerError, "Something went wrong"
 			data.Message = "The server could not complete this request. Nothing you saved before is lost; please try again."

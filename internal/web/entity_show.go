@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"fmt"
 	"html/template"
 	"net/http"
 	"strconv"
@@ -9,7 +10,6 @@ import (
 	"kioku/internal/auth"
 	"kioku/internal/store"
 	"kioku/internal/wiki"
-	"kioku/internal/wikitext"
 )
 
 // loadEntity reads the entity addressed by the request's {ref} under segment. When the address
@@ -139,30 +139,31 @@ func (a *App) view(ctx context.Context, e store.Entity, doc wiki.Document, viewe
 			return "", nil, err
 		}
 	}
-	resolve := a.resolver(ctx)
+	// The long texts first: a [[link]] whose lookup failed must fail the page, not show as a
+	// link to a missing page that the cache would then keep.
+	links := a.links(ctx)
+	description, summary := longTexts(doc)
+	base.Description, base.Summary = a.text.Render(description, links.resolve), a.text.Render(summary, links.resolve)
+	if links.err != nil {
+		return "", nil, links.err
+	}
 	switch d := doc.(type) {
 	case *wiki.Work:
-		base.Description = a.text.Render(d.Description, resolve)
 		v, err := a.workView(ctx, base, d)
 		return "work", v, err
 	case *wiki.Person:
-		base.Description, base.Summary = a.text.Render(d.Description, resolve), a.text.Render(d.Summary, resolve)
 		v, err := a.personView(ctx, base, d)
 		return "person", v, err
 	case *wiki.Character:
-		base.Description, base.Summary = a.text.Render(d.Description, resolve), a.text.Render(d.Summary, resolve)
 		v, err := a.characterView(ctx, base, d)
 		return "character", v, err
 	case *wiki.Episode:
-		base.Description, base.Summary = a.text.Render(d.Description, resolve), a.text.Render(d.Summary, resolve)
 		v, err := a.episodeView(ctx, base, d)
 		return "episode", v, err
 	case *wiki.Company:
-		base.Description, base.Summary = a.text.Render(d.Description, resolve), a.text.Render(d.Summary, resolve)
 		v, err := a.topicView(ctx, base, d, wiki.RelCompany)
 		return "topic", v, err
 	case *wiki.Topic:
-		base.Description, base.Summary = a.text.Render(d.Description, resolve), a.text.Render(d.Summary, resolve)
 		rel := map[wiki.Kind]wiki.Rel{wiki.KindGenre: wiki.RelGenre, wiki.KindTheme: wiki.RelTheme,
 			wiki.KindFranchise: wiki.RelFranchise, wiki.KindConcept: wiki.RelAssociation}[e.Kind]
 		v, err := a.topicView(ctx, base, d, rel)
@@ -171,15 +172,52 @@ func (a *App) view(ctx context.Context, e store.Entity, doc wiki.Document, viewe
 	return "", nil, store.ErrNotFound
 }
 
-// resolver finds the pages that [[Title]] links point to: the oldest entity of that name.
-func (a *App) resolver(ctx context.Context) wikitext.Resolver {
-	return func(title string) (string, bool) {
-		list, err := a.store.EntitiesNamed(ctx, title)
-		if err != nil || len(list) == 0 {
-			return "", false
-		}
-		return list[0].Path(), true
+// longTexts returns the wiki text of a document's description and summary.
+func longTexts(doc wiki.Document) (description, summary string) {
+	switch d := doc.(type) {
+	case *wiki.Work:
+		return d.Description, ""
+	case *wiki.Person:
+		return d.Description, d.Summary
+	case *wiki.Character:
+		return d.Description, d.Summary
+	case *wiki.Episode:
+		return d.Description, d.Summary
+	case *wiki.Company:
+		return d.Description, d.Summary
+	case *wiki.Topic:
+		return d.Description, d.Summary
 	}
+	return "", ""
+}
+
+// linkResolver finds the pages that [[Title]] links point to: the oldest entity of that name.
+// A lookup that fails is not a missing page: the resolver keeps the error, asks nothing more,
+// and the page that is being rendered must fail with it.
+type linkResolver struct {
+	ctx   context.Context
+	store *store.Store
+	err   error
+}
+
+func (a *App) links(ctx context.Context) *linkResolver {
+	return &linkResolver{ctx: ctx, store: a.store}
+}
+
+// resolve is a wikitext.Resolver.
+func (l *linkResolver) resolve(title string) (string, bool) {
+	if l.err != nil {
+		return "", false
+	}
+	list, err := l.store.EntitiesNamed(l.ctx, title)
+	if err != nil {
+		l.err = fmt.Errorf("web: look up [[%s]]: %w", title, err)
+		return "", false
+	}
+	if len(list) == 0 {
+		return "", false
+	}
+	return list[0].Path(), true
 }
 
 // names looks up the entities a document points to, by id.
