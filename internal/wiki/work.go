@@ -2,6 +2,7 @@ package wiki
 
 import (
 	"fmt"
+	"regexp"
 	"slices"
 	"strings"
 )
@@ -153,6 +154,9 @@ func (r Relation) Describe(n Names) string { return r.Type + ": " + n.Name(int64
 // RelationTypes lists the relations a work can have to another.
 var RelationTypes = []string{"Sequel", "Prequel", "Side story", "Adaptation of", "Adapted as", "Segment of", "Spin-off", "Alternative version", "Compilation"}
 
+// regionPattern is what a release's region may be: a country code or a region's name.
+var regionPattern = regexp.MustCompile(`^[\p{L}\p{N}][\p{L}\p{N} .'-]*$`)
+
 // CastRoles lists the prominence a character can have in a work.
 var CastRoles = []string{"Main", "Supporting", "Minor"}
 
@@ -234,7 +238,12 @@ func (w *Work) Validate() error {
 		p.limit(at+": title", r.Title, 300)
 		p.date(at+": date", r.Date)
 		p.limit(at+": region", r.Region, 40)
-		p.limit(at+": language", r.Language, 40)
+		if r.Region != "" && !regionPattern.MatchString(r.Region) {
+			p.addf("%s: region %q is not a country or region, such as JP", at, r.Region)
+		}
+		if r.Language != "" && !languagePattern.MatchString(r.Language) {
+			p.addf("%s: language %q is not a language tag such as ja", at, r.Language)
+		}
 		p.limit(at+": format", r.Format, 40)
 		p.limit(at+": catalog number", r.Catalog, 100)
 	}
@@ -251,13 +260,17 @@ func (w *Work) Validate() error {
 		at := fmt.Sprintf("character %d", i+1)
 		p.key(at, c.Key)
 		p.ref(at+": character", c.Character)
-		p.limit(at+": role", c.Role, 100)
+		if c.Role != "" && !slices.Contains(CastRoles, c.Role) {
+			p.addf("%s: role %q is not one of %s", at, c.Role, strings.Join(CastRoles, ", "))
+		}
 		p.limit(at+": note", c.Note, 1000)
 		for j, v := range c.Voices {
 			vat := fmt.Sprintf("%s: voice %d", at, j+1)
 			p.ref(vat+": person", v.Person)
 			p.required(vat+": language", v.Language)
-			p.limit(vat+": language", v.Language, 40)
+			if v.Language != "" && !languagePattern.MatchString(v.Language) {
+				p.addf("%s: language %q is not a language, such as ja or Japanese", vat, v.Language)
+			}
 		}
 	}
 	for i, c := range w.Companies {
