@@ -5,7 +5,7 @@
 
 GO ?= go
 
-.PHONY: all test lint fmt bench
+.PHONY: all test lint fmt bench fuzz
 
 all: lint test
 
@@ -28,3 +28,22 @@ bench:
 	$(GO) test -run='^$$' -bench=. -benchmem -benchtime=2000x -timeout=30m $$($(GO) list ./... | grep -v -e internal/importer -e internal/dataset)
 	$(GO) test -run='^$$' -bench=. -benchmem -benchtime=5x ./internal/dataset/
 	$(GO) test -run='^$$' -bench=. -benchtime=1x -timeout=30m ./internal/importer/
+
+# Each fuzz target runs for FUZZTIME, one after another on one worker; `go test` alone runs
+# only their seeds (f.Add and testdata/fuzz/). New crashers land in the package's
+# testdata/fuzz/ folder: fix the code, and keep the input there as a seed.
+FUZZTIME ?= 10s
+FUZZ_TARGETS = \
+	./internal/wikitext:FuzzRender ./internal/wikitext:FuzzCheck \
+	./internal/web:FuzzEditForms ./internal/web:FuzzSearchQuery \
+	./internal/search:FuzzFold ./internal/search:FuzzHighlight ./internal/search:FuzzKeys \
+	./internal/dataset:FuzzReadAniDB ./internal/dataset:FuzzReadBangumi ./internal/dataset:FuzzReadMADB \
+	./internal/dataset:FuzzParseStaff ./internal/dataset:FuzzLDDecoder ./internal/dataset:FuzzDates \
+	./internal/server:FuzzSite
+
+fuzz:
+	@set -e; for t in $(FUZZ_TARGETS); do \
+		pkg=$${t%%:*}; name=$${t##*:}; \
+		echo "== $$name ($$pkg)"; \
+		$(GO) test -run='^$$' -fuzz="^$$name\$$" -fuzztime=$(FUZZTIME) -parallel=1 $$pkg; \
+	done

@@ -3,6 +3,7 @@ package wikitext
 import (
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestCheck(t *testing.T) {
@@ -38,4 +39,37 @@ func TestCheck(t *testing.T) {
 			}
 		})
 	}
+}
+
+// FuzzCheck checks that Check never panics, and that a text it accepts renders in bounded time
+// even at the longest a description may be: the fuzzed text is repeated up to 64 KB (the size
+// of wiki.MaxText in bytes of ASCII), as someone trying to slow the site down would do.
+func FuzzCheck(f *testing.F) {
+	for _, s := range []string{
+		"Three short films, each by a different director.",
+		"[a](b) ", "[a](\n\n", "a < b ", `\[`, "> - 1) ", "[](", "[", "[a](<x)", "***a**b*",
+		"- a\n  - b\n    - c\n", strings.Repeat("> ", MaxNesting) + "deep\n", "`` ` ``[[x]]",
+		"[[a|b]]]](", "*_*_*_", "1. 2. 3. 4. 5. ", "\t>\t>\t>", "<https://a.example/(((>",
+		"\xff[\x00(", "[x]: <y\n\n[x]",
+	} {
+		f.Add(s)
+	}
+	r := New()
+	f.Fuzz(func(t *testing.T, unit string) {
+		if unit == "" || len(unit) > maxFuzzText {
+			return
+		}
+		if Check(unit) != nil {
+			return
+		}
+		src := strings.Repeat(unit, max(1, 64_000/len(unit)))
+		if Check(src) != nil {
+			return
+		}
+		start := time.Now()
+		r.Render(src, nil)
+		if d := time.Since(start); d > 5*time.Second {
+			t.Errorf("Render of %d bytes that Check accepts took %v; the repeated unit is %q", len(src), d, unit)
+		}
+	})
 }
