@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"os"
 	"slices"
 	"strconv"
 	"strings"
@@ -43,12 +44,23 @@ type fuzzSite struct {
 	paths         map[wiki.Kind]string // a page of each kind
 }
 
-// newFuzzSite starts the site on a fresh SQLite store and makes a page of each kind, the work
+// fuzzEngine is the engine the fuzzed site runs on: SQLite, or PostgreSQL when KIOKU_FUZZ_STRICT
+// and KIOKU_TEST_POSTGRES are both set. On PostgreSQL, NUL bytes, invalid UTF-8 and numbers past
+// 32 bits still reach the store and give server errors; input validation is to refuse them
+// first, and until it does, strict fuzzing lists them.
+func fuzzEngine() store.Engine {
+	if os.Getenv("KIOKU_FUZZ_STRICT") != "" && os.Getenv(storetest.EnvPostgres) != "" {
+		return store.Postgres
+	}
+	return store.SQLite
+}
+
+// newFuzzSite starts the site on a fresh store (see fuzzEngine) and makes a page of each kind, the work
 // with an item in each of its lists, and a changeset waiting for review.
 func newFuzzSite(tb testing.TB) *fuzzSite {
 	tb.Helper()
 	ctx := context.Background()
-	s := &fuzzSite{site: startSite(tb, storetest.Open(tb, store.SQLite)), paths: map[wiki.Kind]string{}}
+	s := &fuzzSite{site: startSite(tb, storetest.Open(tb, fuzzEngine())), paths: map[wiki.Kind]string{}}
 	var err error
 	if s.editor, err = s.Store.CreateUser(ctx, "ann", auth.Hash("correct horse battery", cheap), string(auth.RoleTrusted)); err != nil {
 		tb.Fatal(err)
@@ -264,6 +276,64 @@ func FuzzSite(f *testing.F) {
 		if res.StatusCode >= 500 {
 			page, _ := io.ReadAll(res.Body)
 			t.Errorf("%s %s as %d with %q: status %d\n%.2000s", m, target, int(who)%whoCount, body, res.StatusCode, page)
+		}
+	})
+}
+
+// routeTemplates are the site's routes with {v} where FuzzRoutes puts its value, escaped for
+// a path segment, and {q} where it puts it escaped for a query. A form of an edit section gets
+// the work's first revision and a summary, so that the fuzzed fields reach the section.
+func routeTemplates(paths map[wiki.Kind]string) []string {
+	work, person := paths[wiki.KindWork], paths[wiki.KindPerson]
+	return []string{
+		"/anime/{v}", "/person/{v}/history", "/character/{v}/diff", "/company/{v}/edit", "/genre/{v}/edit/basics",
+		work + "/edit/{v}", work + "/diff?from={q}&to=1", work + "/diff?to={q}", work + "?page={q}",
+		person + "/history?page={q}", "/changes/{v}", "/changes/{v}/approve", "/changes/{v}/reject",
+		"/season/{v}", "/season/1995/{v}", "/season/{v}/winter?type={q}", "/external/{v}/1", "/external/anidb/{v}",
+		"/search?q={q}", "/search?q=memories&kind={q}&type={q}", "/search?q=x&from={q}&to={q}&genre={q}&theme={q}&page={q}&limit={q}",
+		"/lookup?q={q}&kind=person", "/api/v1/search?q={q}&limit={q}", "/api/v1/search?q=x&page={q}",
+		"/recent-changes?kind={q}&user={q}&state={q}&before={q}", "/recent-changes.atom?before={q}",
+		"/queue?kind={q}&editor={q}", "/watchlist.atom?token={q}", "/users/{v}", "/admin/users?q={q}",
+		"/admin/users/{v}/role", "/admin/users/{v}/ban", "/admin/users/{v}/unban", "/new/{v}", "/new/work?name={q}&medium={q}",
+		"/login?next={q}", "/account?done={q}",
+	}
+}
+
+// FuzzRoutes puts a fuzzed value into each parameter of the site's routes, and sends a fuzzed
+// form with the edit forms' fields set, as a stranger, an editor or an administrator: where
+// FuzzSite mutates whole requests, most of which the HTTP server refuses before the handlers,
+// this one reaches the handlers with any value. No request may get a server error.
+func FuzzRoutes(f *testing.F) {
+	s := newFuzzSite(f)
+	templates := routeTemplates(s.paths)
+	values := []string{"1", "1-memories", "2", "memories", "\x00", "\xff", "2147483648", "9223372036854775807",
+		"-1", "0", "../..", "//evil.example", strings.Repeat("9", 400), "anidb", "winter", "ann", "root", "work", "credits"}
+	for i := range templates {
+		for _, v := range values {
+			f.Add(uint8(i), v, "", uint8(asEditor))
+		}
+		f.Add(uint8(i), "1", "", uint8(asAnonymous))
+		f.Add(uint8(i), "1", "role=admin&reason=x&revision=1&locked=1&watch=1", uint8(asAdmin))
+	}
+	f.Add(uint8(0), "1-memories", "name=Memories&medium=film&description=%5B%5Bx%5D%5D", uint8(asEditor))
+	f.Fuzz(func(t *testing.T, which uint8, value, body string, who uint8) {
+		if len(value) > 8<<10 || len(body) > 64<<10 {
+			t.Skip("longer than the fuzz bound")
+		}
+		tmpl := templates[int(which)%len(templates)]
+		target := strings.NewReplacer("{v}", url.PathEscape(value), "{q}", url.QueryEscape(value)).Replace(tmpl)
+		method := http.MethodGet
+		if body != "" {
+			method = http.MethodPost
+			body = "base=1&edit_summary=fuzz&" + body
+		}
+		res, ok := s.serve(t, method, target, body, int(who)%whoCount)
+		if !ok {
+			t.Fatalf("the request %s %s did not parse", method, target)
+		}
+		if res.StatusCode >= 500 {
+			page, _ := io.ReadAll(res.Body)
+			t.Errorf("%s %s as %d with %q: status %d\n%.2000s", method, target, int(who)%whoCount, body, res.StatusCode, page)
 		}
 	})
 }
