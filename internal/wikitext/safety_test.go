@@ -62,6 +62,7 @@ func hostileCases() []hostileCase {
 			want: `<p><a class="wikilink new" href="/search?q=a">&#34; onmouseover=&#34;x</a></p>`},
 		{name: "resolver returns javascript", src: `[[A]]`, resolve: evil("javascript:alert(1)"), want: `<p>A</p>`},
 		{name: "resolver returns upper case javascript", src: `[[A]]`, resolve: evil("JAVASCRIPT:alert(1)"), want: `<p>A</p>`},
+		{name: "resolver returns invalid UTF-8", src: `[[A]]`, resolve: evil("/a?\xc0"), want: `<p>A</p>`},
 		{name: "resolver returns tab in scheme", src: `[[A]]`, resolve: evil("java\tscript:alert(1)"), want: `<p>A</p>`},
 		{name: "resolver returns leading space", src: `[[A]]`, resolve: evil(" javascript:alert(1)"), want: `<p>A</p>`},
 		{name: "resolver returns data", src: `[[A]]`, resolve: evil("data:text/html,<script>alert(1)</script>"), want: `<p>A</p>`},
