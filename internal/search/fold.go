@@ -299,9 +299,14 @@ func (f *folder) step() {
 			f.emit('d', c.sp)
 		}
 	case 'f':
-		if n1 == 'u' || n1 == 'f' && n2 == 'u' {
+		switch {
+		case n1 == 'f' && n2 == 'u' && f.last == 'o':
+			// off before u is ohh, and oh before a consonant a long o, as the rule of h says:
+			// offu folds to ohu, as ohhu does, and so does the key.
+			f.absorb(c.sp)
+		case n1 == 'u' || n1 == 'f' && n2 == 'u':
 			f.emit('h', c.sp) // fu → hu
-		} else {
+		default:
 			f.emit('f', c.sp)
 		}
 	case 'ヴ':

@@ -3,6 +3,7 @@ package wikitext
 import (
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestCheck(t *testing.T) {
@@ -38,4 +39,48 @@ func TestCheck(t *testing.T) {
 			}
 		})
 	}
+}
+
+// FuzzCheck checks that Check never panics, and that a text it accepts renders in about the
+// time of a real description of the same size, even at the longest a description may be: the
+// fuzzed text is repeated up to 64 KB (wiki.MaxText characters of ASCII), as someone trying to
+// slow the site down would do. The budget is fifty times the time of benchSource's text, so
+// that a slow or loaded machine does not fail it while work that grows with the square of the
+// size (seconds, where a description takes milliseconds) does.
+func FuzzCheck(f *testing.F) {
+	for _, s := range []string{
+		"Three short films, each by a different director.",
+		"[a](b) ", "[a](\n\n", "a < b ", `\[`, "> - 1) ", "[](", "[", "[a](<x)", "***a**b*",
+		"- a\n  - b\n    - c\n", strings.Repeat("> ", MaxNesting) + "deep\n", "`` ` ``[[x]]",
+		"[[a|b]]]](", "*_*_*_", "1. 2. 3. 4. 5. ", "\t>\t>\t>", "<https://a.example/(((>",
+		"\xff[\x00(", "[x]: <y\n\n[x]", "[a]: b\n[a]\n",
+	} {
+		f.Add(s)
+	}
+	r := New()
+	const size = 64_000
+	base := time.Duration(1 << 62)
+	for range 3 {
+		start := time.Now()
+		r.Render(benchSource(size), nil)
+		base = min(base, time.Since(start))
+	}
+	budget := 50*base + 100*time.Millisecond
+	f.Fuzz(func(t *testing.T, unit string) {
+		if unit == "" || len(unit) > maxFuzzText {
+			return
+		}
+		if Check(unit) != nil {
+			return
+		}
+		src := strings.Repeat(unit, max(1, size/len(unit)))
+		if Check(src) != nil {
+			return
+		}
+		start := time.Now()
+		r.Render(src, nil)
+		if d := time.Since(start); d > budget {
+			t.Errorf("Render of %d bytes that Check accepts took %v, more than %v; the repeated unit is %q", len(src), d, budget, unit)
+		}
+	})
 }

@@ -4,6 +4,7 @@ import (
 	"html"
 	"net/url"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/yuin/goldmark/ast"
 	"github.com/yuin/goldmark/renderer"
@@ -150,12 +151,12 @@ func insideLink(n ast.Node) bool {
 	return false
 }
 
-// checkURL reports whether raw may be a link's address: it must parse, contain no
-// whitespace or control characters (which browsers strip, turning "java\tscript:" into
+// checkURL reports whether raw may be a link's address: it must be valid UTF-8, parse, contain
+// no whitespace or control characters (which browsers strip, turning "java\tscript:" into
 // "javascript:"), and be relative or use http, https or mailto. external is true when the
 // address names a host, which makes it leave the site.
 func checkURL(raw string) (href string, external, ok bool) {
-	if raw == "" || strings.ContainsFunc(raw, func(r rune) bool { return r <= ' ' || r == 0x7f }) {
+	if raw == "" || !utf8.ValidString(raw) || strings.ContainsFunc(raw, func(r rune) bool { return r <= ' ' || r == 0x7f }) {
 		return "", false, false
 	}
 	u, err := url.Parse(raw)

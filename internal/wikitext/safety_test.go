@@ -3,6 +3,7 @@ package wikitext
 import (
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
@@ -61,6 +62,7 @@ func hostileCases() []hostileCase {
 			want: `<p><a class="wikilink new" href="/search?q=a">&#34; onmouseover=&#34;x</a></p>`},
 		{name: "resolver returns javascript", src: `[[A]]`, resolve: evil("javascript:alert(1)"), want: `<p>A</p>`},
 		{name: "resolver returns upper case javascript", src: `[[A]]`, resolve: evil("JAVASCRIPT:alert(1)"), want: `<p>A</p>`},
+		{name: "resolver returns invalid UTF-8", src: `[[A]]`, resolve: evil("/a?\xc0"), want: `<p>A</p>`},
 		{name: "resolver returns tab in scheme", src: `[[A]]`, resolve: evil("java\tscript:alert(1)"), want: `<p>A</p>`},
 		{name: "resolver returns leading space", src: `[[A]]`, resolve: evil(" javascript:alert(1)"), want: `<p>A</p>`},
 		{name: "resolver returns data", src: `[[A]]`, resolve: evil("data:text/html,<script>alert(1)</script>"), want: `<p>A</p>`},
@@ -88,19 +90,57 @@ func TestRenderHostile(t *testing.T) {
 	}
 }
 
-// FuzzRender checks that no input, and no address from the resolver, gets anything live
-// past Render. The resolver echoes the title back as the address for half the titles.
+// maxFuzzText bounds the wiki text a fuzz target renders. Saved texts are bounded too (wiki.MaxText
+// characters); this is smaller so that each run stays fast, and large enough for any shape.
+const maxFuzzText = 8 << 10
+
+// FuzzRender checks that no input, and no address from the resolver, gets anything live past
+// Render: no script, no event handler, no link that is not relative, http, https or mailto. The
+// resolver echoes the title back as the address for half the titles, and answers the fuzzed
+// href for the rest. The output must also be valid UTF-8 and at most a fixed multiple of the
+// input, so that a short text cannot make a huge page.
 func FuzzRender(f *testing.F) {
 	for _, tc := range hostileCases() {
-		f.Add(tc.src)
+		f.Add(tc.src, "")
 	}
-	f.Add("[[javascript:alert(1)]] [[ JavaScript:x ]] [[//evil.example]]")
-	f.Add("# [[メモリーズ|*記憶*]]\n\n- `[[x]]`\n- <https://example.org>")
+	f.Add("[[javascript:alert(1)]] [[ JavaScript:x ]] [[//evil.example]]", "javascript:alert(1)")
+	f.Add("# [[メモリーズ|*記憶*]]\n\n- `[[x]]`\n- <https://example.org>", "/anime/1-memories")
+	f.Add("[[A]] [[B]]", "java\tscript:alert(1)")
+	f.Add("[[A]]", `" onmouseover="alert(1)`)
+	f.Add("[[A]]", "\x00javascript:alert(1)")
+	f.Add("[x](\x00javascript:alert(1)) \xff\xfe [[\xed\xa0\x80]]", "//evil.example/\xff")
+	f.Add(strings.Repeat("> ", 40)+strings.Repeat("[", 40)+strings.Repeat("(", 40), "")
+	f.Add(strings.Repeat("- ", 200)+"x", "")
+	f.Add("<a href=\"javascript:x\">y</a> &#106;avascript:x [a](&#x6A;avascript:x)", "")
 	r := New()
-	echo := func(title string) (string, bool) { return title, len(title)%2 == 0 }
-	f.Fuzz(func(t *testing.T, src string) {
-		checkSafe(t, string(r.Render(src, echo)))
-		_ = Links(src)
+	f.Fuzz(func(t *testing.T, src, href string) {
+		if len(src) > maxFuzzText {
+			t.Skip("longer than the fuzz bound")
+		}
+		resolve := func(title string) (string, bool) {
+			if len(title)%2 == 0 {
+				return title, true
+			}
+			return href, true
+		}
+		out := string(r.Render(src, resolve))
+		checkSafe(t, out)
+		if !utf8.ValidString(out) {
+			t.Errorf("Render(%q) is not valid UTF-8: %q", src, out)
+		}
+		if limit := 64*len(src) + 256; len(out) > limit {
+			t.Errorf("Render of %d bytes gave %d bytes, more than %d", len(src), len(out), limit)
+		}
+		if bare := string(r.Render(src, nil)); !utf8.ValidString(bare) {
+			t.Errorf("Render(%q, nil) is not valid UTF-8: %q", src, bare)
+		} else {
+			checkSafe(t, bare)
+		}
+		for _, title := range Links(src) {
+			if title == "" || !utf8.ValidString(title) || strings.ContainsRune(title, 0) {
+				t.Errorf("Links(%q) holds the title %q", src, title)
+			}
+		}
 	})
 }
 

@@ -202,3 +202,32 @@ func TestRenderConcurrent(t *testing.T) {
 	}
 	wg.Wait()
 }
+
+// TestRenderInlineBounds checks that a block keeps its first maxDelimiters runs of "*" and "_"
+// as emphasis and its first maxLabels links as links, shows the rest as written, and that the
+// next block starts afresh.
+func TestRenderInlineBounds(t *testing.T) {
+	r := New()
+	src := strings.Repeat("*a* ", maxDelimiters/2+10) + "\n\n*b*"
+	got := string(r.Render(src, nil))
+	if n := strings.Count(got, "<em>"); n != maxDelimiters/2+1 {
+		t.Errorf("%d emphasised, want %d (the first paragraph's bound and the next paragraph's one)", n, maxDelimiters/2+1)
+	}
+	if want := "*a* *a*</p>"; !strings.Contains(got, want) {
+		t.Errorf("output does not end the first paragraph with the runs as written, %q:\n%s", want, got)
+	}
+	if want := "<p><em>b</em></p>"; !strings.Contains(got, want) {
+		t.Errorf("output lacks %q:\n%s", want, got)
+	}
+	src = strings.Repeat("[a](/b) ", maxLabels+10) + "\n\n[c](/d)"
+	got = string(r.Render(src, nil))
+	if n := strings.Count(got, "<a "); n != maxLabels+1 {
+		t.Errorf("%d links, want %d (the first paragraph's bound and the next paragraph's one)", n, maxLabels+1)
+	}
+	if want := "[a](/b)</p>"; !strings.Contains(got, want) {
+		t.Errorf("output does not end the first paragraph with the links as written, %q:\n%s", want, got)
+	}
+	if want := `<p><a href="/d">c</a></p>`; !strings.Contains(got, want) {
+		t.Errorf("output lacks %q:\n%s", want, got)
+	}
+}
