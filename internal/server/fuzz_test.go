@@ -44,12 +44,10 @@ type fuzzSite struct {
 	paths         map[wiki.Kind]string // a page of each kind
 }
 
-// fuzzEngine is the engine the fuzzed site runs on: SQLite, or PostgreSQL when KIOKU_FUZZ_STRICT
-// and KIOKU_TEST_POSTGRES are both set. On PostgreSQL, NUL bytes, invalid UTF-8 and numbers past
-// 32 bits still reach the store and give server errors; input validation is to refuse them
-// first, and until it does, strict fuzzing lists them.
+// fuzzEngine is the engine the fuzzed site runs on: PostgreSQL when KIOKU_TEST_POSTGRES is set,
+// since it refuses more than SQLite (NUL bytes, invalid UTF-8, numbers past 32 bits), else SQLite.
 func fuzzEngine() store.Engine {
-	if os.Getenv("KIOKU_FUZZ_STRICT") != "" && os.Getenv(storetest.EnvPostgres) != "" {
+	if os.Getenv(storetest.EnvPostgres) != "" {
 		return store.Postgres
 	}
 	return store.SQLite
