@@ -80,7 +80,13 @@ func importData(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if err := st.Migrate(ctx); err != nil {
 		return err
 	}
-	im := &importer.Importer{Edits: &edit.Service{Store: st}, Progress: stderr, Terminal: isTerminal(stderr)}
+	edits := &edit.Service{Store: st}
+	// An empty wiki is marked as holding search terms of this version, which the import then
+	// writes; a wiki with older terms keeps its mark, and serve reindexes it.
+	if _, err := edits.SearchIndexCurrent(ctx); err != nil {
+		return err
+	}
+	im := &importer.Importer{Edits: edits, Progress: stderr, Terminal: isTerminal(stderr)}
 	if reportPath != "" {
 		f, err := os.Create(reportPath)
 		if err != nil {

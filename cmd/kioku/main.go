@@ -244,15 +244,15 @@ func serve(ctx context.Context, cfg config.Config, st *store.Store, log *slog.Lo
 	}
 	edits := in.App.Edits()
 	handler := in.Handler
-	// A wiki written before the search index existed has pages and no search terms: a serving
-	// instance builds them in the background.
-	if missing, err := st.SearchIndexMissing(ctx); err != nil {
+	// A wiki written before the search index, or before the last change to how its terms are
+	// made, is reindexed by a serving instance in the background.
+	if current, err := edits.SearchIndexCurrent(ctx); err != nil {
 		return err
-	} else if missing {
+	} else if !current {
 		if _, err := st.EnqueueJob(ctx, jobs.Reindex, "", time.Now()); err != nil {
 			return err
 		}
-		log.Info("the search index is empty: rebuilding it in the background")
+		log.Info("the search index is out of date: rebuilding it in the background")
 	}
 	if cfg.Demo {
 		password, err := demo.Load(ctx, edits, auth.DefaultParams)

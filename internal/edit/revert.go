@@ -2,8 +2,11 @@ package edit
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"strconv"
 
+	"kioku/internal/search"
 	"kioku/internal/store"
 	"kioku/internal/wiki"
 )
@@ -53,10 +56,34 @@ func (s *Service) Reindex(ctx context.Context) (int, error) {
 		if err != nil {
 			return err
 		}
+		if err := tx.SetSetting(ctx, searchVersion, strconv.Itoa(search.Version)); err != nil {
+			return err
+		}
 		return tx.Announce(ctx, nil)
 	})
 	if err == nil && s.OnAccept != nil {
 		s.OnAccept(nil)
 	}
 	return n, err
+}
+
+// searchVersion is the setting that records the search.Version of the stored search terms.
+const searchVersion = "search.version"
+
+// SearchIndexCurrent reports whether the stored search terms are the ones search.Terms makes
+// now. When not (a wiki from before the search index, or from before search.Version last
+// changed), Reindex rebuilds them. A wiki without pages is current, and is marked so.
+func (s *Service) SearchIndexCurrent(ctx context.Context) (bool, error) {
+	pages, terms, err := s.Store.SearchIndexState(ctx)
+	if err != nil {
+		return false, err
+	}
+	if !pages {
+		return true, s.Store.SetSetting(ctx, searchVersion, strconv.Itoa(search.Version))
+	}
+	v, err := s.Store.Setting(ctx, searchVersion)
+	if err != nil && !errors.Is(err, store.ErrNotFound) {
+		return false, err
+	}
+	return terms && v == strconv.Itoa(search.Version), nil
 }

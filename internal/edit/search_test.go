@@ -160,19 +160,39 @@ func TestSearchIndex(t *testing.T) {
 		}
 		checkTrigrams(t, s)
 
-		// A wiki whose index is empty (as one from before the index was) says so, and reindex
-		// rebuilds the index from the documents.
-		if missing, err := s.SearchIndexMissing(ctx); err != nil || missing {
-			t.Fatalf("index missing: %v, %v; want false", missing, err)
+		// A wiki whose index is empty (as one from before the index was), or made by another
+		// version of the search terms, says so, and reindex rebuilds the index from the documents.
+		current := func() bool {
+			t.Helper()
+			ok, err := svc.SearchIndexCurrent(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return ok
+		}
+		if current() {
+			t.Fatal("a wiki never reindexed says its terms are of this version")
+		}
+		if _, err := svc.Reindex(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if !current() {
+			t.Fatal("after reindex, the index is not current")
+		}
+		if err := s.SetSetting(ctx, "search.version", "1"); err != nil {
+			t.Fatal(err)
+		}
+		if current() {
+			t.Fatal("an index of another version is current")
 		}
 		if _, err := s.DB().ExecContext(ctx, `DELETE FROM search_terms`); err != nil {
 			t.Fatal(err)
 		}
-		if missing, err := s.SearchIndexMissing(ctx); err != nil || !missing {
-			t.Fatalf("index missing: %v, %v; want true", missing, err)
-		}
 		if _, err := svc.Reindex(ctx); err != nil {
 			t.Fatal(err)
+		}
+		if !current() {
+			t.Fatal("after reindex, the index is not current")
 		}
 		if !has(find("大友"), otomo) {
 			t.Error("after reindex, 大友 finds nothing")

@@ -16,6 +16,11 @@ import (
 // longer query is a mistake or an attack, and its cost is bounded by refusing it.
 const MaxQuery = 200
 
+// Version names the way search terms are made (Fold, Keys, Terms). It changes whenever a change
+// to them would make stored terms differ from the ones made now; a store whose terms were made
+// by another version is reindexed.
+const Version = 2
+
 // MaxResults bounds the matches Search ranks for one query; pages past it are empty.
 const MaxResults = 500
 

@@ -39,15 +39,13 @@ func (c *conn) idList(ids []int64) (string, []any) {
 	return "IN (" + marks + ")", args
 }
 
-// SearchIndexMissing reports whether the wiki has pages but no search terms: a store migrated
-// from before the search index, which reindex fills.
-func (c *conn) SearchIndexMissing(ctx context.Context) (bool, error) {
-	var pages, terms bool
-	err := c.queryRow(ctx, `SELECT EXISTS (SELECT 1 FROM entities WHERE head > 0), EXISTS (SELECT 1 FROM search_terms)`).Scan(&pages, &terms)
+// SearchIndexState reports whether the wiki has pages, and whether it has search terms.
+func (c *conn) SearchIndexState(ctx context.Context) (pages, terms bool, err error) {
+	err = c.queryRow(ctx, `SELECT EXISTS (SELECT 1 FROM entities WHERE head > 0), EXISTS (SELECT 1 FROM search_terms)`).Scan(&pages, &terms)
 	if err != nil {
-		return false, fmt.Errorf("store: search index: %w", c.mapErr(err))
+		return false, false, fmt.Errorf("store: search index: %w", c.mapErr(err))
 	}
-	return pages && !terms, nil
+	return pages, terms, nil
 }
 
 const termColumns = `t.entity_id, t.kind, t.field, t.key, t.text`
