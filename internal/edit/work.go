@@ -273,5 +273,47 @@ func AddEpisode(ctx context.Context, c *Changes, workID int64, in EpisodeInput) 
 	if e.Number == 0 && e.Name == "" && e.OriginalName == "" && e.Romanized == "" && e.AirDate == "" {
 		return 0, wiki.Invalid("give the episode or segment a name")
 	}
+	if err := numberFree(ctx, c, workID, e); err != nil {
+		return 0, err
+	}
 	return c.Create(ctx, wiki.KindEpisode, e)
+}
+
+// numberFree refuses an episode whose number another episode of its work has (or a segment's,
+// another segment's): "episode 2" twice is a mistake, not two episodes.
+func numberFree(ctx context.Context, c *Changes, workID int64, e *wiki.Episode) error {
+	if e.Number == 0 {
+		return nil
+	}
+	links, err := c.tx.LinksTo(ctx, workID, wiki.RelEpisodeOf)
+	if err != nil {
+		return err
+	}
+	var same []int64
+	for _, l := range links {
+		if l.Position == e.Number {
+			same = append(same, l.From.ID)
+		}
+	}
+	if len(same) == 0 {
+		return nil
+	}
+	docs, err := c.tx.HeadDocumentsByID(ctx, same)
+	if err != nil {
+		return err
+	}
+	for _, h := range docs {
+		doc, err := wiki.Decode(wiki.KindEpisode, h.Document)
+		if err != nil {
+			return err
+		}
+		if other := doc.(*wiki.Episode); other.Segment == e.Segment {
+			what := "episode"
+			if e.Segment {
+				what = "segment"
+			}
+			return wiki.Invalid("number: %s %d of this work is already “%s”", what, e.Number, other.Name)
+		}
+	}
+	return nil
 }

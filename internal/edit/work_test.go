@@ -393,6 +393,25 @@ func TestWorkSections(t *testing.T) {
 			OriginalName: "彼女の想いで", Romanized: "Kanojo no Omoide"}); diff != "" {
 			t.Errorf("episode (-got +want):\n%s", diff)
 		}
+
+		// A segment's number is its own; an episode may share it with a segment.
+		for _, tt := range []struct {
+			in    edit.EpisodeInput
+			valid bool
+		}{
+			{edit.EpisodeInput{Number: 1, Segment: true, Name: "Stink Bomb"}, false},
+			{edit.EpisodeInput{Number: 1, Name: "Episode one"}, true},
+			{edit.EpisodeInput{Number: 2, Segment: true, Name: "Stink Bomb"}, true},
+		} {
+			_, err := svc.Apply(ctx, ann, "episode", func(c *edit.Changes) error {
+				_, err := edit.AddEpisode(ctx, c, work, tt.in)
+				return err
+			})
+			var ve *wiki.ValidationError
+			if tt.valid != (err == nil) || !tt.valid && !errors.As(err, &ve) {
+				t.Errorf("%+v: %v, want valid %v", tt.in, err, tt.valid)
+			}
+		}
 	})
 }
 

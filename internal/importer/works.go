@@ -3,6 +3,7 @@ package importer
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 
 	"kioku/internal/dataset"
@@ -129,9 +130,16 @@ func (r *run) workDoc(ctx context.Context, c *edit.Changes, w *dataset.Work, ent
 		if region == "" {
 			region = "JP"
 		}
-		doc.Releases = append(doc.Releases, wiki.Release{Key: itemKey(src.Key, "release", rel.ID), Region: region,
+		r := wiki.Release{Key: itemKey(src.Key, "release", rel.ID), Region: region,
 			Language: rel.Language, Title: clip(title, 300), Date: validDate(rel.Date), Format: clip(rel.Format, 40),
-			Catalog: clip(rel.Catalog, 100), Source: src.Key})
+			Catalog: clip(rel.Catalog, 100), Source: src.Key}
+		// Two records of one disc (a re-listing) are one release.
+		if !slices.ContainsFunc(doc.Releases, func(have wiki.Release) bool {
+			have.Key = r.Key
+			return have == r
+		}) {
+			doc.Releases = append(doc.Releases, r)
+		}
 	}
 	if w.Series != "" {
 		if f := r.st.franchises[w.Series]; f != 0 {

@@ -61,6 +61,16 @@ func TestClean(t *testing.T) {
 		{"unknown rating", &wiki.Work{Name: "W", Medium: wiki.MediumTV, Rating: "zz"}, nil, "rating"},
 		{"relation of no known type", &wiki.Work{Name: "W", Medium: wiki.MediumTV,
 			Relations: []wiki.Relation{{Key: "a", Type: "sequel", Work: 2}}}, nil, "relation 1: type"},
+		{"the same release twice", &wiki.Work{Name: "W", Medium: wiki.MediumTV, Releases: []wiki.Release{
+			{Key: "a", Region: "JP", Language: "ja", Title: "W"}, {Key: "b", Region: "jp", Language: "ja", Title: "W"}}}, nil, "same release twice"},
+		{"one character twice", &wiki.Work{Name: "W", Medium: wiki.MediumTV,
+			Cast: []wiki.CastMember{{Key: "a", Character: 1}, {Key: "b", Character: 1}}}, nil, "one character twice"},
+		{"one company in one role twice", &wiki.Work{Name: "W", Medium: wiki.MediumTV, Companies: []wiki.CompanyCredit{
+			{Key: "a", Company: 1, Role: "Producer"}, {Key: "b", Company: 1, Role: "producer"}}}, nil, "one company in one role twice"},
+		{"two releases of one region and language", &wiki.Work{Name: "W", Medium: wiki.MediumTV, Releases: []wiki.Release{
+			{Key: "a", Region: "JP", Language: "ja", Title: "W", Format: "DVD"}, {Key: "b", Region: "JP", Language: "ja", Title: "W", Format: "Blu-ray"}}},
+			&wiki.Work{Name: "W", Medium: wiki.MediumTV, Releases: []wiki.Release{
+				{Key: "a", Region: "JP", Language: "ja", Title: "W", Format: "DVD"}, {Key: "b", Region: "JP", Language: "ja", Title: "W", Format: "Blu-ray"}}}, ""},
 		{"leap day", &wiki.Person{Name: "a", BirthDate: "2024-02-29"}, &wiki.Person{Name: "a", BirthDate: "2024-02-29"}, ""},
 	}
 	for _, tt := range tests {

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 )
 
@@ -300,7 +301,22 @@ func (w *Work) Validate() error {
 	}
 	p.unique("credits (one person in one role)", personRoles)
 	p.unique("releases", keysOf(w.Releases))
+	releases := make([]string, len(w.Releases))
+	for i, r := range w.Releases {
+		releases[i] = strings.Join([]string{strings.ToLower(r.Region), strings.ToLower(r.Language), r.Title, r.Date, r.Format, r.Catalog}, "|")
+	}
+	p.unique("releases (the same release twice)", releases)
 	p.unique("characters", keysOf(w.Cast))
+	characters := make([]string, len(w.Cast))
+	for i, c := range w.Cast {
+		characters[i] = strconv.FormatInt(int64(c.Character), 10)
+	}
+	p.unique("characters (one character twice)", characters)
+	companies := make([]string, len(w.Companies))
+	for i, c := range w.Companies {
+		companies[i] = strconv.FormatInt(int64(c.Company), 10) + "|" + strings.ToLower(strings.TrimSpace(c.Role))
+	}
+	p.unique("companies (one company in one role twice)", companies)
 	p.unique("relations", keysOf(w.Relations))
 	p.unique("companies", keysOf(w.Companies))
 	p.unique("genres", keysOf(w.Genres))
