@@ -6,6 +6,7 @@ import (
 	"strconv"
 
 	"kioku/internal/edit"
+	"kioku/internal/search"
 	"kioku/internal/store"
 	"kioku/internal/wiki"
 )
@@ -19,6 +20,10 @@ type editPage struct {
 	View    any // the page as it is, for forms that list what is there
 	Kind    wiki.Kind
 	Lists   editLists
+	// Lookalikes are the pages named as a new one would be, shown before it is made; Summary
+	// keeps the edit summary typed meanwhile.
+	Lookalikes []search.Result
+	Summary    string
 }
 
 // editLists are the fixed choices the forms offer.
@@ -210,6 +215,17 @@ func (a *App) New(w http.ResponseWriter, r *http.Request) error {
 	doc, _ := wiki.New(kind)
 	if err := applyScalars(doc, r.PostForm); err != nil {
 		return err
+	}
+	if r.PostFormValue("different") == "" {
+		// A page of this name may be there already: the person sees it before making another.
+		same, err := a.edits.Lookalikes(r.Context(), kind, doc.Title())
+		if err != nil {
+			return err
+		}
+		if len(same) > 0 {
+			return a.render(w, r, http.StatusConflict, "new", "New "+kind.Label(), editPage{Kind: kind, Fields: scalarFields(doc),
+				Lookalikes: same, Summary: r.PostFormValue("edit_summary")})
+		}
 	}
 	id, res, err := a.edits.Create(r.Context(), s.User.ID, r.PostFormValue("edit_summary"), kind, doc)
 	if err != nil {
