@@ -173,16 +173,22 @@ func AddCompany(ctx context.Context, c *Changes, w *wiki.Work, in CompanyInput) 
 
 // ReleaseInput is one regional release of a work.
 type ReleaseInput struct {
-	Region   string // JP, US, ...; written in capitals
+	Region   string // JP, US, ... (or a country's English name)
 	Language string
 	Title    string
 	Date     string // 1995-12-23, 1995-12 or 1995
 }
 
-// AddRelease adds a release to w.
+// AddRelease adds a release to w. A country or language given by its English name, or its code
+// in another case, is kept as its code ("Japan" is JP, "Japanese" ja).
 func AddRelease(w *wiki.Work, in ReleaseInput) {
-	w.Releases = append(w.Releases, wiki.Release{Key: wiki.NewKey(), Region: strings.ToUpper(strings.TrimSpace(in.Region)),
-		Language: strings.TrimSpace(in.Language), Title: strings.TrimSpace(in.Title), Date: strings.TrimSpace(in.Date)})
+	region, _ := wiki.CanonicalRegion(in.Region)
+	lang := strings.TrimSpace(in.Language)
+	if lang != "" {
+		lang, _ = wiki.CanonicalLanguage(lang)
+	}
+	w.Releases = append(w.Releases, wiki.Release{Key: wiki.NewKey(), Region: region,
+		Language: lang, Title: strings.TrimSpace(in.Title), Date: strings.TrimSpace(in.Date)})
 }
 
 // AddRef adds the entity of a kind that ch names to list, one of work workID's lists of

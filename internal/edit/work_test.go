@@ -454,3 +454,17 @@ func TestUpdateWorkFromBase(t *testing.T) {
 		}
 	})
 }
+
+// TestAddReleaseCodes: a release's country and language typed as names are kept as their codes,
+// so that one release is not both Japan/Japanese and JP/ja.
+func TestAddReleaseCodes(t *testing.T) {
+	w := &wiki.Work{Name: "Memories", Medium: wiki.MediumFilm}
+	edit.AddRelease(w, edit.ReleaseInput{Region: "Japan", Language: "Japanese", Title: "メモリーズ"})
+	edit.AddRelease(w, edit.ReleaseInput{Region: "us", Language: "EN", Title: "Memories"})
+	if r := w.Releases; r[0].Region != "JP" || r[0].Language != "ja" || r[1].Region != "US" || r[1].Language != "en" {
+		t.Errorf("releases %+v, want JP/ja and US/en", r)
+	}
+	if err := w.Validate(); err != nil {
+		t.Error(err)
+	}
+}

@@ -33,6 +33,10 @@ type editLists struct {
 	RelationTypes []string
 }
 
+// Regions and Languages are the countries and languages a release may name.
+func (editLists) Regions() []wiki.Place   { return wiki.Regions() }
+func (editLists) Languages() []wiki.Place { return wiki.Languages() }
+
 // RefList is what a reference-list section (genres, themes, similar, associations) lists now.
 func (p editPage) RefList() []store.Entity {
 	v, ok := p.View.(*workPage)

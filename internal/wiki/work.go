@@ -2,7 +2,6 @@ package wiki
 
 import (
 	"fmt"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -155,9 +154,6 @@ func (r Relation) Describe(n Names) string { return r.Type + ": " + n.Name(int64
 // RelationTypes lists the relations a work can have to another.
 var RelationTypes = []string{"Sequel", "Prequel", "Side story", "Adaptation of", "Adapted as", "Segment of", "Spin-off", "Alternative version", "Compilation"}
 
-// regionPattern is what a release's region may be: a country code or a region's name.
-var regionPattern = regexp.MustCompile(`^[\p{L}\p{N}][\p{L}\p{N} .'-]*$`)
-
 // CastRoles lists the prominence a character can have in a work.
 var CastRoles = []string{"Main", "Supporting", "Minor"}
 
@@ -239,11 +235,11 @@ func (w *Work) Validate() error {
 		p.limit(at+": title", r.Title, 300)
 		p.date(at+": date", r.Date)
 		p.limit(at+": region", r.Region, 40)
-		if r.Region != "" && !regionPattern.MatchString(r.Region) {
-			p.addf("%s: region %q is not a country or region, such as JP", at, r.Region)
+		if code, ok := CanonicalRegion(r.Region); r.Region != "" && (!ok || code != r.Region) {
+			p.addf("%s: region %q is not a country's ISO 3166 code, such as JP", at, r.Region)
 		}
-		if r.Language != "" && !languagePattern.MatchString(r.Language) {
-			p.addf("%s: language %q is not a language tag such as ja", at, r.Language)
+		if tag, ok := CanonicalLanguage(r.Language); r.Language != "" && (!ok || tag != r.Language) {
+			p.addf("%s: language %q is not a language's BCP 47 tag, such as ja", at, r.Language)
 		}
 		p.limit(at+": format", r.Format, 40)
 		p.limit(at+": catalog number", r.Catalog, 100)
