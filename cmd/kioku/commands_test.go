@@ -184,8 +184,8 @@ func TestCommandUsage(t *testing.T) {
 
 // TestServeProcess runs `kioku serve --demo` as a process of its own, as a system's service
 // manager would: it says where it listens, answers the health check and the pages with the
-// site's headers, lets the demo account sign in with the password it printed, and on SIGTERM
-// stops serving and exits with status 0.
+// site's headers, lets the demo account sign in with the password it printed and open the review
+// queue, where the demo newcomer's edit waits, and on SIGTERM stops serving and exits with status 0.
 func TestServeProcess(t *testing.T) {
 	for _, engine := range storetest.Engines() {
 		t.Run(string(engine), func(t *testing.T) {
@@ -271,6 +271,24 @@ func TestServeProcess(t *testing.T) {
 			res.Body.Close()
 			if res.StatusCode != http.StatusSeeOther || len(res.Cookies()) == 0 {
 				t.Errorf("signing in with the demo account: status %d, %d cookies", res.StatusCode, len(res.Cookies()))
+			}
+			// The demo account is a moderator's, and the demo newcomer's edit waits for it.
+			req, err := http.NewRequest(http.MethodGet, base+"/queue", nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, c := range res.Cookies() {
+				req.AddCookie(c)
+			}
+			res, err = client.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			queue, _ := io.ReadAll(res.Body)
+			res.Body.Close()
+			if res.StatusCode != http.StatusOK || !strings.Contains(string(queue), ">"+demo.Newcomer+"</a>") {
+				t.Errorf("the demo account's /queue: status %d, the newcomer's edit shown: %t", res.StatusCode,
+					strings.Contains(string(queue), ">"+demo.Newcomer+"</a>"))
 			}
 
 			if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {

@@ -68,7 +68,9 @@ func Memories() (*Fixture, error) {
 }
 
 // Account is the demo account's name: the account a person trying the demo signs in with. It is
-// a trusted editor's, so that edits made with it show at once.
+// a moderator's, so that edits made with it show at once and the person trying the demo can open
+// the queue, where the Newcomer's edit waits for review, and approve or reject it. Moderators are
+// held to no hourly limit.
 const Account = "demo"
 
 // Loader is the name of the account that enters the fixture. The fixture is a small data set,
@@ -84,14 +86,18 @@ const (
 )
 
 // Load makes the demo account if there is none and, once per store, enters the fixture as edits
-// saved by edits, in three changesets by the Loader account. It returns the demo account's
-// password, to be shown to the person who started the demo.
+// saved by edits, in three changesets by the Loader account, and has the Newcomer propose an edit
+// to the Memories page, which waits in the queue. It returns the demo account's password, to be
+// shown to the person who started the demo.
+//
+// None of it counts against the demo account's hourly limit: the loader is an importer's account
+// and the newcomer an account of its own, and the limit counts an account's own changesets.
 func Load(ctx context.Context, edits *edit.Service, params auth.Params) (string, error) {
 	s := edits.Store
 	password, err := s.Setting(ctx, settingPassword)
 	if errors.Is(err, store.ErrNotFound) {
 		password = auth.NewToken()[:16]
-		if _, err := s.CreateUser(ctx, Account, auth.Hash(password, params), string(auth.RoleTrusted)); err != nil {
+		if _, err := s.CreateUser(ctx, Account, auth.Hash(password, params), string(auth.RoleModerator)); err != nil {
 			return "", err
 		}
 		if err := s.SetSetting(ctx, settingPassword, password); err != nil {
@@ -99,22 +105,48 @@ func Load(ctx context.Context, edits *edit.Service, params auth.Params) (string,
 		}
 	} else if err != nil {
 		return "", err
-	}
-	if _, err := s.Setting(ctx, settingLoaded); err == nil {
-		return password, nil
+	} else if err := promote(ctx, s); err != nil {
+		return "", err
 	}
 	f, err := Memories()
 	if err != nil {
 		return "", err
 	}
-	loader, err := loaderAccount(ctx, s, params)
-	if err != nil {
+	if _, err := s.Setting(ctx, settingLoaded); errors.Is(err, store.ErrNotFound) {
+		loader, err := loaderAccount(ctx, s, params)
+		if err != nil {
+			return "", err
+		}
+		if err := enter(ctx, edits, loader, f); err != nil {
+			return "", fmt.Errorf("demo: %w", err)
+		}
+		if err := s.SetSetting(ctx, settingLoaded, "1"); err != nil {
+			return "", err
+		}
+	} else if err != nil {
 		return "", err
 	}
-	if err := enter(ctx, edits, loader, f); err != nil {
-		return "", fmt.Errorf("demo: %w", err)
+	// A store loaded before the newcomer was part of the demo gets the newcomer's edit now.
+	if err := propose(ctx, edits, f, params); err != nil {
+		return "", err
 	}
-	return password, s.SetSetting(ctx, settingLoaded, "1")
+	return password, nil
+}
+
+// promote makes the demo account of a store loaded when it was a trusted editor's a moderator's,
+// as Load now makes it. An account with another role (an admin's, say, or one an admin demoted)
+// keeps it.
+func promote(ctx context.Context, s *store.Store) error {
+	u, err := s.UserByName(ctx, Account)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil
+	} else if err != nil {
+		return err
+	}
+	if auth.Role(u.Role) != auth.RoleTrusted {
+		return nil
+	}
+	return s.SetRole(ctx, u.ID, string(auth.RoleModerator))
 }
 
 // loaderAccount finds or makes the Loader account. Its password is a random one nobody is told.

@@ -139,7 +139,8 @@ func TestLoad(t *testing.T) {
 				}
 			}
 
-			// Three changesets, all the loader's; the demo account has saved none, and can sign in.
+			// Three changesets, all the loader's, and the newcomer's one; the demo account has saved
+			// none, and can sign in.
 			loader, err := s.UserByName(ctx, demo.Loader)
 			if err != nil || loader.Role != string(auth.RoleImporter) {
 				t.Fatalf("loader account = %+v, %v; want an importer", loader, err)
@@ -154,8 +155,8 @@ func TestLoad(t *testing.T) {
 				FROM changesets c JOIN users u ON u.id = c.author_id`).Scan(&byPeople, &byLoader); err != nil {
 				t.Fatal(err)
 			}
-			if byLoader != 3 || byPeople != 0 {
-				t.Errorf("changesets: %d by the loader, %d by people's accounts; want 3 and none", byLoader, byPeople)
+			if byLoader != 3 || byPeople != 1 {
+				t.Errorf("changesets: %d by the loader, %d by people's accounts; want 3 and the newcomer's", byLoader, byPeople)
 			}
 
 			// The slice of real data is there, its records of Memories on the Memories page.
