@@ -86,10 +86,10 @@ func TestModerationFlow(t *testing.T) {
 			t.Errorf("a reader sees the pending changeset as %q, with %d approve buttons", got, shown.Find("form.approve").Length())
 		}
 
-		// The queue shows it with its diff against the page as it is now.
+		// The queue shows it with its diff against the page as it is now, word by word.
 		queue := moderator.page("/queue", http.StatusOK)
 		row := queue.Find(fmt.Sprintf("#changeset-%d tr.change", cs))
-		if got := strings.Join(texts(row.Find("td")), "|"); row.Length() != 1 || got != "Deck|changed|Three films|Three tales of memory" {
+		if got := strings.Join(texts(row.Find("td")), "|"); row.Length() != 1 || got != "Deck|changed|Three removed: films added: tales of memory" {
 			t.Errorf("queue diff = %q", got)
 		}
 		if res := editor.get("/queue"); res.StatusCode != http.StatusForbidden {

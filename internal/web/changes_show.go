@@ -18,7 +18,7 @@ type entityChanges struct {
 	Entity store.Entity
 	// New is true when the changeset creates the entity.
 	New     bool
-	Changes []wiki.Change
+	Changes []changeRow
 }
 
 // changesetView is a changeset with its changes, as the queue and the changeset page show it.
@@ -131,7 +131,7 @@ func (a *App) changesetView(ctx context.Context, cs store.Changeset) (changesetV
 	}
 	for _, p := range pairs {
 		v.Parts = append(v.Parts, entityChanges{Entity: p.entity, New: p.old == nil,
-			Changes: wiki.Diff(p.old, p.new, func(id int64) string { return names[id] })})
+			Changes: changeRows(wiki.Diff(p.old, p.new, func(id int64) string { return names[id] }))})
 	}
 	return v, nil
 }

@@ -32,7 +32,7 @@ func (a *App) History(segment string) Handler {
 type diffPage struct {
 	Entity   store.Entity
 	From, To store.Revision
-	Changes  []wiki.Change
+	Changes  []changeRow
 }
 
 // Diff compares two revisions field by field: ?from=N&to=M, where from may be 0 for an entity's
@@ -74,7 +74,7 @@ func (a *App) Diff(segment string) Handler {
 		if err != nil {
 			return err
 		}
-		data := diffPage{Entity: e, From: fromRev, To: toRev, Changes: wiki.Diff(fromDoc, toDoc, names)}
+		data := diffPage{Entity: e, From: fromRev, To: toRev, Changes: changeRows(wiki.Diff(fromDoc, toDoc, names))}
 		return a.render(w, r, http.StatusOK, "diff", "Changes to "+e.Name, data)
 	}
 }
