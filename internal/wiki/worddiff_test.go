@@ -5,7 +5,6 @@ import (
 	"runtime"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/google/go-cmp/cmp"
 )
@@ -122,20 +121,15 @@ func TestWordDiffBound(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			var before, after runtime.MemStats
 			runtime.ReadMemStats(&before)
-			start := time.Now()
 			segs := WordDiff(tt.a, tt.b)
-			took := time.Since(start)
 			runtime.ReadMemStats(&after)
 			if a, b := sides(segs); a != tt.a || b != tt.b {
 				t.Fatalf("segments do not join back into the texts")
 			}
-			// Generous bounds, for the race detector and a busy machine; the benchmark
-			// measures the real cost.
+			// The work is bounded by the diff's caps, which its memory shows; the benchmark
+			// measures the time.
 			if mb := (after.TotalAlloc - before.TotalAlloc) >> 20; mb > 32 {
 				t.Errorf("WordDiff allocated %d MB, want at most 32", mb)
-			}
-			if took > 2*time.Second {
-				t.Errorf("WordDiff took %v, want well under 2s", took)
 			}
 		})
 	}
