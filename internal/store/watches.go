@@ -70,11 +70,11 @@ func (c *conn) Leaderboard(ctx context.Context, limit int) ([]User, error) {
 func (c *conn) ReaderMarks(ctx context.Context, userID, entityID int64) (watching, edits bool, err error) {
 	// A changeset touches its entities through proposals until it is accepted (see Changesets),
 	// so a pending or rejected one is found among them.
-	var w, e int
+	// EXISTS is a boolean in PostgreSQL and 0 or 1 in SQLite; both scan into a bool.
 	err = c.queryRow(ctx, `SELECT
 		EXISTS (SELECT 1 FROM watches WHERE user_id = ? AND entity_id = ?),
 		EXISTS (SELECT 1 FROM proposals p JOIN changesets c ON c.id = p.changeset_id
 			WHERE p.entity_id = ? AND c.author_id = ? AND c.status IN (?, ?))`,
-		userID, entityID, entityID, userID, StatusPending, StatusRejected).Scan(&w, &e)
-	return w > 0, e > 0, c.mapErr(err)
+		userID, entityID, entityID, userID, StatusPending, StatusRejected).Scan(&watching, &edits)
+	return watching, edits, c.mapErr(err)
 }

@@ -7,6 +7,8 @@ import (
 	"net/http"
 	"sync"
 	"sync/atomic"
+
+	"kioku/internal/store"
 )
 
 // pageCache keeps rendered pages for readers who are not signed in, and the bodies of entity
@@ -22,6 +24,14 @@ type pageCache struct {
 	bytes      int
 	bodies     map[bodyKey]cachedBody
 	bodyBytes  int
+	// entities are the entities at canonical page addresses, so that a signed-in reader's
+	// page need not read the entity again while no edit or lock has been accepted.
+	entities map[string]cachedEntity
+}
+
+type cachedEntity struct {
+	generation uint64
+	entity     store.Entity
 }
 
 // bodyKey names the body of one page of an entity at one of its revisions.
@@ -61,7 +71,8 @@ const (
 func SignedIn(r *http.Request) bool { return sessionFrom(r.Context()) != nil }
 
 func newPageCache() *pageCache {
-	return &pageCache{pages: make(map[string]cachedPage), bodies: make(map[bodyKey]cachedBody)}
+	return &pageCache{pages: make(map[string]cachedPage), bodies: make(map[bodyKey]cachedBody),
+		entities: make(map[string]cachedEntity)}
 }
 
 func (c *pageCache) invalidate() { c.generation.Add(1) }
@@ -110,6 +121,25 @@ func (c *pageCache) putBody(key bodyKey, b cachedBody) {
 	}
 	c.bodies[key] = b
 	c.bodyBytes += b.size()
+	c.mu.Unlock()
+}
+
+// entity returns the entity whose canonical page address is path, if it was read since the last
+// accepted edit.
+func (c *pageCache) entity(path string) (store.Entity, bool) {
+	c.mu.RLock()
+	e, ok := c.entities[path]
+	c.mu.RUnlock()
+	return e.entity, ok && e.generation == c.generation.Load()
+}
+
+// putEntity stores the entity at its canonical page address path, read at generation gen.
+func (c *pageCache) putEntity(path string, gen uint64, e store.Entity) {
+	c.mu.Lock()
+	if len(c.entities) >= maxCachedPages {
+		c.entities = make(map[string]cachedEntity)
+	}
+	c.entities[path] = cachedEntity{generation: gen, entity: e}
 	c.mu.Unlock()
 }
 

@@ -65,9 +65,15 @@ func (a *App) Show(segment string) Handler {
 			key += "?page=" + strconv.Itoa(page)
 		}
 		return a.cached(w, r, key, func(gen uint64) ([]byte, error) {
-			e, ok, err := a.loadEntity(w, r, segment, "")
-			if err != nil || !ok {
-				return nil, err
+			// The entity at a canonical address is kept like the page of an anonymous reader:
+			// until the next accepted edit or lock, which may rename, move or lock it.
+			e, ok := a.cache.entity(r.URL.Path)
+			if !ok {
+				var err error
+				if e, ok, err = a.loadEntity(w, r, segment, ""); err != nil || !ok {
+					return nil, err
+				}
+				a.cache.putEntity(r.URL.Path, gen, e)
 			}
 			body, err := a.entityBody(r.Context(), e, gen, page)
 			if err != nil {
