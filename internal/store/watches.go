@@ -62,3 +62,19 @@ func (c *conn) Leaderboard(ctx context.Context, limit int) ([]User, error) {
 	return c.users(ctx, `SELECT `+userColumns+` FROM users WHERE points > 0 AND banned_at IS NULL
 		ORDER BY points DESC, accepted_edits DESC, name_key LIMIT ?`, limit)
 }
+
+// ReaderMarks tells, in one query, what a signed-in reader's view of an entity's page needs
+// beyond the page itself: whether they watch it, and whether they have edits of it that wait for
+// review or were rejected. The page asks for those edits only when there are some: most readers
+// have none, and a page served to each of them must not pay for the lists.
+func (c *conn) ReaderMarks(ctx context.Context, userID, entityID int64) (watching, edits bool, err error) {
+	// A changeset touches its entities through proposals until it is accepted (see Changesets),
+	// so a pending or rejected one is found among them.
+	// EXISTS is a boolean in PostgreSQL and 0 or 1 in SQLite; both scan into a bool.
+	err = c.queryRow(ctx, `SELECT
+		EXISTS (SELECT 1 FROM watches WHERE user_id = ? AND entity_id = ?),
+		EXISTS (SELECT 1 FROM proposals p JOIN changesets c ON c.id = p.changeset_id
+			WHERE p.entity_id = ? AND c.author_id = ? AND c.status IN (?, ?))`,
+		userID, entityID, entityID, userID, StatusPending, StatusRejected).Scan(&watching, &edits)
+	return watching, edits, c.mapErr(err)
+}

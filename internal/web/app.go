@@ -151,13 +151,16 @@ func (a *App) parseTemplates() error {
 	return nil
 }
 
-// page is what every template receives: the page's own data plus the signed-in user.
+// page is what every template receives: the page's own data plus the signed-in user. Body, when
+// set, is the page's content already rendered, which the layout shows instead of the template's
+// own "content".
 type page struct {
 	Title string
 	User  *store.User
 	CSRF  string
 	Path  string
 	Data  any
+	Body  template.HTML
 }
 
 // render writes a full page with the given status.
@@ -173,11 +176,17 @@ func (a *App) render(w http.ResponseWriter, r *http.Request, status int, name, t
 }
 
 func (a *App) renderBytes(r *http.Request, name, title string, data any) ([]byte, error) {
+	return a.renderPage(r, name, title, data, "")
+}
+
+// renderPage renders the page template name in the layout for the request's reader, with body
+// as its content when it is not empty.
+func (a *App) renderPage(r *http.Request, name, title string, data any, body template.HTML) ([]byte, error) {
 	t, ok := a.pages[name]
 	if !ok {
 		return nil, fmt.Errorf("web: no template %q", name)
 	}
-	p := page{Title: title, Path: r.URL.Path, Data: data}
+	p := page{Title: title, Path: r.URL.Path, Data: data, Body: body}
 	if s := sessionFrom(r.Context()); s != nil {
 		p.User = &s.User
 		p.CSRF = s.CSRFToken
@@ -187,6 +196,20 @@ func (a *App) renderBytes(r *http.Request, name, title string, data any) ([]byte
 		return nil, fmt.Errorf("web: render %s: %w", name, err)
 	}
 	return buf.Bytes(), nil
+}
+
+// renderContent renders only the content of the page template name, for no reader: the page it
+// is given has no user, no token and no address, so what it makes may be served to anyone.
+func (a *App) renderContent(name string, data any) (template.HTML, error) {
+	t, ok := a.pages[name]
+	if !ok {
+		return "", fmt.Errorf("web: no template %q", name)
+	}
+	var buf bytes.Buffer
+	if err := t.ExecuteTemplate(&buf, "content", page{Data: data}); err != nil {
+		return "", fmt.Errorf("web: render %s: %w", name, err)
+	}
+	return template.HTML(buf.String()), nil
 }
 
 // Handler is an HTTP handler that returns its error instead of writing it.

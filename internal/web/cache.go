@@ -3,21 +3,54 @@ package web
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"html/template"
 	"net/http"
 	"sync"
 	"sync/atomic"
+
+	"kioku/internal/store"
 )
 
-// pageCache keeps rendered pages for readers who are not signed in. Any accepted edit moves the
-// generation on, which retires every cached page at once: a page shows names of other entities,
-// so an edit to one entity can change many pages, and a whole-cache retirement is both simple and
-// never stale.
+// pageCache keeps rendered pages for readers who are not signed in, and the bodies of entity
+// pages (what every reader sees of them) for everyone. Any accepted edit moves the generation on,
+// which retires every cached page and body at once: a page shows names of other entities, lists
+// of works that point to it and [[links]] found by title, so an edit to one entity can change many
+// pages that the announced ids do not name, and a whole-cache retirement is both simple and never
+// stale.
 type pageCache struct {
 	generation atomic.Uint64
 	mu         sync.RWMutex
 	pages      map[string]cachedPage
 	bytes      int
+	bodies     map[bodyKey]cachedBody
+	bodyBytes  int
+	// entities are the entities at canonical page addresses, so that a signed-in reader's
+	// page need not read the entity again while no edit or lock has been accepted.
+	entities map[string]cachedEntity
 }
+
+type cachedEntity struct {
+	generation uint64
+	entity     store.Entity
+}
+
+// bodyKey names the body of one page of an entity at one of its revisions.
+type bodyKey struct {
+	entity   int64
+	revision int
+	page     int
+}
+
+// cachedBody is the shared part of an entity page, rendered with no reader: the content before
+// and after the slot where each reader's page tools go. It holds nothing of any reader's own.
+type cachedBody struct {
+	generation uint64
+	template   string
+	before     template.HTML
+	after      template.HTML
+}
+
+func (b cachedBody) size() int { return len(b.before) + len(b.after) }
 
 type cachedPage struct {
 	generation uint64
@@ -37,7 +70,10 @@ const (
 // own and must not be cached for others. It is meaningful inside WithSession.
 func SignedIn(r *http.Request) bool { return sessionFrom(r.Context()) != nil }
 
-func newPageCache() *pageCache { return &pageCache{pages: make(map[string]cachedPage)} }
+func newPageCache() *pageCache {
+	return &pageCache{pages: make(map[string]cachedPage), bodies: make(map[bodyKey]cachedBody),
+		entities: make(map[string]cachedEntity)}
+}
 
 func (c *pageCache) invalidate() { c.generation.Add(1) }
 
@@ -64,6 +100,47 @@ func (c *pageCache) put(key string, gen uint64, body []byte) cachedPage {
 	c.bytes += len(body)
 	c.mu.Unlock()
 	return p
+}
+
+// body returns the cached body at key, if it was rendered since the last accepted edit.
+func (c *pageCache) body(key bodyKey) (cachedBody, bool) {
+	c.mu.RLock()
+	b, ok := c.bodies[key]
+	c.mu.RUnlock()
+	return b, ok && b.generation == c.generation.Load()
+}
+
+// putBody stores a body rendered at the generation it carries, read before rendering began.
+func (c *pageCache) putBody(key bodyKey, b cachedBody) {
+	c.mu.Lock()
+	if len(c.bodies) >= maxCachedPages || c.bodyBytes+b.size() > maxCachedBytes {
+		c.bodies, c.bodyBytes = make(map[bodyKey]cachedBody), 0
+	}
+	if old, ok := c.bodies[key]; ok {
+		c.bodyBytes -= old.size()
+	}
+	c.bodies[key] = b
+	c.bodyBytes += b.size()
+	c.mu.Unlock()
+}
+
+// entity returns the entity whose canonical page address is path, if it was read since the last
+// accepted edit.
+func (c *pageCache) entity(path string) (store.Entity, bool) {
+	c.mu.RLock()
+	e, ok := c.entities[path]
+	c.mu.RUnlock()
+	return e.entity, ok && e.generation == c.generation.Load()
+}
+
+// putEntity stores the entity at its canonical page address path, read at generation gen.
+func (c *pageCache) putEntity(path string, gen uint64, e store.Entity) {
+	c.mu.Lock()
+	if len(c.entities) >= maxCachedPages {
+		c.entities = make(map[string]cachedEntity)
+	}
+	c.entities[path] = cachedEntity{generation: gen, entity: e}
+	c.mu.Unlock()
 }
 
 // serve writes a cached page, answering 304 when the reader already has it.

@@ -1,11 +1,13 @@
 package web
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"html/template"
 	"net/http"
 	"strconv"
+	"strings"
 
 	"kioku/internal/auth"
 	"kioku/internal/store"
@@ -44,7 +46,10 @@ func (a *App) head(ctx context.Context, e store.Entity) (wiki.Document, error) {
 }
 
 // Show serves an entity page. Readers who are not signed in get a cached copy while no edit has
-// been accepted since it was rendered.
+// been accepted since it was rendered. Everyone else gets the cached body of the page (the
+// entity's content, the same for every reader) with their own parts composed around it: the
+// account links and sign-out form of the header, and the page tools (watch, lock, their edits
+// waiting for review).
 func (a *App) Show(segment string) Handler {
 	return func(w http.ResponseWriter, r *http.Request) error {
 		page := 1
@@ -59,28 +64,35 @@ func (a *App) Show(segment string) Handler {
 		if page > 1 {
 			key += "?page=" + strconv.Itoa(page)
 		}
-		return a.cached(w, r, key, func() ([]byte, error) {
-			e, ok, err := a.loadEntity(w, r, segment, "")
-			if err != nil || !ok {
-				return nil, err
+		return a.cached(w, r, key, func(gen uint64) ([]byte, error) {
+			// The entity at a canonical address is kept like the page of an anonymous reader:
+			// until the next accepted edit or lock, which may rename, move or lock it.
+			e, ok := a.cache.entity(r.URL.Path)
+			if !ok {
+				var err error
+				if e, ok, err = a.loadEntity(w, r, segment, ""); err != nil || !ok {
+					return nil, err
+				}
+				a.cache.putEntity(r.URL.Path, gen, e)
 			}
-			doc, err := a.head(r.Context(), e)
+			body, err := a.entityBody(r.Context(), e, gen, page)
 			if err != nil {
 				return nil, err
 			}
-			name, data, err := a.view(r.Context(), e, doc, sessionFrom(r.Context()), page)
+			tools, err := a.pageTools(r.Context(), body.template, e, sessionFrom(r.Context()))
 			if err != nil {
 				return nil, err
 			}
-			return a.renderBytes(r, name, e.Name, data)
+			return a.renderPage(r, body.template, e.Name, nil, body.before+tools+body.after)
 		})
 	}
 }
 
 // cached serves a page at key: to readers who are not signed in, a copy rendered since the last
 // accepted edit when there is one; otherwise what render makes, kept for the next such reader.
-// render returns no bytes when it answered the request itself (with a redirect).
-func (a *App) cached(w http.ResponseWriter, r *http.Request, key string, render func() ([]byte, error)) error {
+// render is given the cache's generation, read before it begins, and returns no bytes when it
+// answered the request itself (with a redirect).
+func (a *App) cached(w http.ResponseWriter, r *http.Request, key string, render func(gen uint64) ([]byte, error)) error {
 	anonymous := sessionFrom(r.Context()) == nil
 	if anonymous {
 		if p, ok := a.cache.get(key); ok {
@@ -88,7 +100,7 @@ func (a *App) cached(w http.ResponseWriter, r *http.Request, key string, render 
 		}
 	}
 	gen := a.cache.generation.Load()
-	body, err := render()
+	body, err := render(gen)
 	if err != nil || body == nil {
 		return err
 	}
@@ -102,42 +114,100 @@ func (a *App) cached(w http.ResponseWriter, r *http.Request, key string, render 
 	return err
 }
 
+// toolsSlot marks, in a rendered body, where the reader's page tools go. Everything before it in
+// a body is the page's heading, whose text the templates escape, so the mark cannot be forged
+// there by a page's content.
+const toolsSlot = template.HTML("<!--kioku:pagetools-->")
+
+// entityBody returns the body of page of the entity at its current revision: from the cache when
+// it was rendered at generation gen or later, otherwise rendered now with no reader at all, and
+// kept. It takes no session, so that nothing of any reader's own can reach what every reader is
+// served.
+func (a *App) entityBody(ctx context.Context, e store.Entity, gen uint64, page int) (cachedBody, error) {
+	key := bodyKey{entity: e.ID, revision: e.Head, page: page}
+	if b, ok := a.cache.body(key); ok {
+		return b, nil
+	}
+	doc, err := a.head(ctx, e)
+	if err != nil {
+		return cachedBody{}, err
+	}
+	name, data, err := a.view(ctx, e, doc, page)
+	if err != nil {
+		return cachedBody{}, err
+	}
+	content, err := a.renderContent(name, data)
+	if err != nil {
+		return cachedBody{}, err
+	}
+	before, after, ok := strings.Cut(string(content), string(toolsSlot))
+	if !ok {
+		return cachedBody{}, fmt.Errorf("web: template %s has no slot for the page tools", name)
+	}
+	b := cachedBody{generation: gen, template: name, before: template.HTML(before), after: template.HTML(after)}
+	a.cache.putBody(key, b)
+	return b, nil
+}
+
 // entityView is what every entity page has: the entity, its document, its rendered long text
-// and its top editors; for a signed-in reader, their own edits of it that wait for review or
-// were lately rejected, and for moderators the lock.
+// and its top editors. It is the same for every reader; their own parts are in toolsView.
 type entityView struct {
 	Entity      store.Entity
 	Description template.HTML
 	Summary     template.HTML
 	TopEditors  []store.Editor
-	Pending     []store.Changeset
-	Rejected    []store.Changeset
-	CanLock     bool
-	Watching    bool
-	CSRF        string
 	// Page is the page of a long list (a person's credits) the reader asked for; 1 by default.
 	Page int
+	// Tools is where the reader's page tools go: toolsSlot in a body rendered for the cache.
+	Tools template.HTML
 }
 
-func (a *App) view(ctx context.Context, e store.Entity, doc wiki.Document, viewer *store.Session, page int) (string, any, error) {
-	base := entityView{Entity: e, Page: page}
+// toolsView is a reader's own part of an entity page: the links every reader gets, and for a
+// signed-in reader the watch button, their edits of the page that wait for review or were lately
+// rejected, and for moderators the lock.
+type toolsView struct {
+	Entity   store.Entity
+	CSRF     string
+	Watching bool
+	CanLock  bool
+	Pending  []store.Changeset
+	Rejected []store.Changeset
+}
+
+// pageTools renders the page tools of entity e for viewer (nil for a reader not signed in) with
+// the page template name.
+func (a *App) pageTools(ctx context.Context, name string, e store.Entity, viewer *store.Session) (template.HTML, error) {
+	v := toolsView{Entity: e}
+	if viewer != nil {
+		var err error
+		v.CSRF, v.CanLock = viewer.CSRFToken, auth.Role(viewer.User.Role).Can(auth.Lock)
+		var edits bool
+		if v.Watching, edits, err = a.store.ReaderMarks(ctx, viewer.User.ID, e.ID); err != nil {
+			return "", err
+		}
+		if edits {
+			mine := store.ChangesetFilter{Status: store.StatusPending, Author: viewer.User.Name, Entity: e.ID, Limit: 10}
+			if v.Pending, err = a.store.Changesets(ctx, mine); err != nil {
+				return "", err
+			}
+			mine.Status, mine.Limit = store.StatusRejected, 3
+			if v.Rejected, err = a.store.Changesets(ctx, mine); err != nil {
+				return "", err
+			}
+		}
+	}
+	var buf bytes.Buffer
+	if err := a.pages[name].ExecuteTemplate(&buf, "pagetools", v); err != nil {
+		return "", fmt.Errorf("web: render page tools: %w", err)
+	}
+	return template.HTML(buf.String()), nil
+}
+
+func (a *App) view(ctx context.Context, e store.Entity, doc wiki.Document, page int) (string, any, error) {
+	base := entityView{Entity: e, Page: page, Tools: toolsSlot}
 	var err error
 	if base.TopEditors, err = a.store.TopEditors(ctx, e.ID, 5); err != nil {
 		return "", nil, err
-	}
-	if viewer != nil {
-		base.CSRF, base.CanLock = viewer.CSRFToken, auth.Role(viewer.User.Role).Can(auth.Lock)
-		if base.Watching, err = a.store.Watching(ctx, viewer.User.ID, e.ID); err != nil {
-			return "", nil, err
-		}
-		mine := store.ChangesetFilter{Status: store.StatusPending, Author: viewer.User.Name, Entity: e.ID, Limit: 10}
-		if base.Pending, err = a.store.Changesets(ctx, mine); err != nil {
-			return "", nil, err
-		}
-		mine.Status, mine.Limit = store.StatusRejected, 3
-		if base.Rejected, err = a.store.Changesets(ctx, mine); err != nil {
-			return "", nil, err
-		}
 	}
 	// The long texts first: a [[link]] whose lookup failed must fail the page, not show as a
 	// link to a missing page that the cache would then keep.

@@ -20,7 +20,7 @@ type homePage struct {
 // years to browse. Counting a whole wiki takes a while, so readers who are not signed in get
 // the page from the page cache, like any entity page.
 func (a *App) Home(w http.ResponseWriter, r *http.Request) error {
-	return a.cached(w, r, "/", func() ([]byte, error) { return a.home(r) })
+	return a.cached(w, r, "/", func(uint64) ([]byte, error) { return a.home(r) })
 }
 
 func (a *App) home(r *http.Request) ([]byte, error) {
