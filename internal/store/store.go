@@ -14,6 +14,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -85,6 +86,50 @@ type conn struct {
 	// quarter of its work on SQLite. database/sql closes them when the transaction ends.
 	stmts map[string]*sql.Stmt
 	tx    *sql.Tx
+	// shared caches the store's statements outside transactions (SQLite only).
+	shared *sharedStmts
+}
+
+// sharedStmts caches, on SQLite, the statements a store runs outside transactions: pages run the
+// same few queries (the session, the reader's marks on a page) thousands of times a second, and
+// parsing them every time was a good part of a signed-in reader's page. database/sql prepares
+// each on a connection the first time it runs there.
+type sharedStmts struct {
+	db *sql.DB
+	mu sync.RWMutex
+	m  map[string]*sql.Stmt
+}
+
+// maxSharedStmts bounds the statements kept: queries with lists of ids differ by length.
+const maxSharedStmts = 200
+
+func (s *sharedStmts) get(ctx context.Context, query string) *sql.Stmt {
+	s.mu.RLock()
+	st := s.m[query]
+	s.mu.RUnlock()
+	if st != nil {
+		return st
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if st := s.m[query]; st != nil || len(s.m) >= maxSharedStmts {
+		return st
+	}
+	st, err := s.db.PrepareContext(ctx, query)
+	if err != nil {
+		return nil // the plain call reports the error
+	}
+	s.m[query] = st
+	return st
+}
+
+func (s *sharedStmts) close() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for q, st := range s.m {
+		st.Close()
+		delete(s.m, q)
+	}
 }
 
 // Open connects to the database named by dsn: a postgres:// or postgresql:// URL, or the path of
@@ -126,7 +171,11 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 	}
 	origin := make([]byte, 6)
 	_, _ = rand.Read(origin)
-	return &Store{conn: conn{q: db, engine: engine, origin: hex.EncodeToString(origin)}, db: db, dsn: dsn,
+	var shared *sharedStmts
+	if engine == SQLite {
+		shared = &sharedStmts{db: db, m: map[string]*sql.Stmt{}}
+	}
+	return &Store{conn: conn{q: db, engine: engine, origin: hex.EncodeToString(origin), shared: shared}, db: db, dsn: dsn,
 		pgConfig: pgConfig, echoes: &echoes{}, writer: make(chan struct{}, 1)}, nil
 }
 
@@ -141,7 +190,12 @@ func (s *Store) Origin() string { return s.origin }
 func (s *Store) DB() *sql.DB { return s.db }
 
 // Close closes the pool.
-func (s *Store) Close() error { return s.db.Close() }
+func (s *Store) Close() error {
+	if s.shared != nil {
+		s.shared.close()
+	}
+	return s.db.Close()
+}
 
 // Tx runs fn in a transaction, committing when fn returns nil and rolling back otherwise.
 func (s *Store) Tx(ctx context.Context, fn func(tx *Tx) error) error {
@@ -234,13 +288,22 @@ func (c *conn) queryRow(ctx context.Context, query string, args ...any) *sql.Row
 	return c.q.QueryRowContext(ctx, c.rebind(query), args...)
 }
 
-// stmt returns the transaction's prepared statement for query, preparing it the first time;
-// nil outside a transaction, on PostgreSQL (where pgx keeps prepared statements itself, and a
-// failed prepare would abort the transaction), and for scripts of several statements or
-// statements not worth keeping.
+// stmt returns the prepared statement for query of the transaction, or outside one of the
+// store, preparing it the first time; nil on PostgreSQL (where pgx keeps prepared statements
+// itself, and a failed prepare would abort the transaction), and for scripts of several
+// statements or statements not worth keeping.
 func (c *conn) stmt(ctx context.Context, query string) *sql.Stmt {
-	if c.stmts == nil || c.engine != SQLite || len(c.stmts) >= 200 || strings.Contains(query, ";") ||
-		strings.HasPrefix(query, "SAVEPOINT") || strings.HasPrefix(query, "ROLLBACK") || strings.HasPrefix(query, "RELEASE") {
+	if c.engine != SQLite || strings.Contains(query, ";") || strings.HasPrefix(query, "SAVEPOINT") ||
+		strings.HasPrefix(query, "ROLLBACK") || strings.HasPrefix(query, "RELEASE") || strings.HasPrefix(query, "PRAGMA") {
+		return nil
+	}
+	if c.tx == nil {
+		if c.shared == nil {
+			return nil
+		}
+		return c.shared.get(ctx, query)
+	}
+	if c.stmts == nil || len(c.stmts) >= 200 {
 		return c.stmts[query]
 	}
 	if st, ok := c.stmts[query]; ok {
