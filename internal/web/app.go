@@ -17,6 +17,7 @@ import (
 	"strings"
 	"sync/atomic"
 	"time"
+	"unicode"
 
 	"kioku/internal/accounts"
 	"kioku/internal/auth"
@@ -124,6 +125,7 @@ func (a *App) parseTemplates() error {
 		"hasKind":   func(list []wiki.Kind, k wiki.Kind) bool { return slices.Contains(list, k) },
 		"hasMedium": func(list []wiki.Medium, m wiki.Medium) bool { return slices.Contains(list, m) },
 		"inc":       func(n int) int { return n + 1 },
+		"langOf":    langOf,
 		"refs": func(id, title, noun string, list []store.Entity, path string) refList {
 			return refList{ID: id, Title: title, Noun: noun, List: list, Path: path}
 		},
@@ -352,4 +354,26 @@ func badRequest(format string, args ...any) error {
 // NotFound is the page for addresses no route knows.
 func (a *App) NotFound(w http.ResponseWriter, r *http.Request) error {
 	return store.ErrNotFound
+}
+
+// langOf guesses the language of a name or title from its script, for marking it (lang) so that
+// browsers and screen readers treat it as what it is: kana is Japanese, hangul Korean, Han alone
+// Japanese (the wiki's titles and names in Han are mostly Japanese); text in other scripts gets
+// "" and keeps the page's language.
+func langOf(s string) string {
+	han := false
+	for _, r := range s {
+		switch {
+		case unicode.In(r, unicode.Hiragana, unicode.Katakana):
+			return "ja"
+		case unicode.Is(unicode.Hangul, r):
+			return "ko"
+		case unicode.Is(unicode.Han, r):
+			han = true
+		}
+	}
+	if han {
+		return "ja"
+	}
+	return ""
 }
