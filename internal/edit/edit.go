@@ -108,6 +108,10 @@ type Changes struct {
 	// known holds, in a batch, the kinds of entities with pages that earlier changesets of the
 	// batch made or checked: an entity keeps its kind and, once it has one, its page.
 	known map[int64]wiki.Kind
+	// auto is set when the author gave no summary: each change is described (described), and
+	// the changeset's summary is written from them.
+	auto      bool
+	described []string
 }
 
 type proposal struct {
@@ -143,11 +147,8 @@ func (s *Service) apply(ctx context.Context, tx *store.Tx, b *Batch, author int6
 		return Result{}, wiki.Invalid("the edit summary %s", problem)
 	}
 	summary = strings.TrimSpace(summary)
-	if summary == "" {
-		return Result{}, wiki.Invalid("an edit summary is required: say in a few words what you changed")
-	}
-	if len([]rune(summary)) > 500 {
-		return Result{}, wiki.Invalid("the edit summary is longer than 500 characters")
+	if len([]rune(summary)) > maxSummary {
+		return Result{}, wiki.Invalid("the edit summary is longer than %d characters", maxSummary)
 	}
 	u, err := b.user(ctx, tx, author)
 	if err != nil {
@@ -172,6 +173,7 @@ func (s *Service) apply(ctx context.Context, tx *store.Tx, b *Batch, author int6
 		return Result{}, err
 	}
 	c := newChanges(tx, u, role, summary, id, status == store.StatusPending)
+	c.auto = summary == ""
 	if b != nil {
 		c.known = b.kinds
 	}
@@ -180,6 +182,11 @@ func (s *Service) apply(ctx context.Context, tx *store.Tx, b *Batch, author int6
 	}
 	if len(c.touched) == 0 {
 		return Result{}, wiki.Invalid("the edit changes nothing")
+	}
+	if c.auto {
+		if err := tx.SetChangesetSummary(ctx, id, written(c.described)); err != nil {
+			return Result{}, err
+		}
 	}
 	res := Result{Changeset: id, Status: status, Entities: c.touched}
 	if c.pending {
@@ -343,6 +350,7 @@ func (c *Changes) document(ctx context.Context, kind wiki.Kind, id int64, number
 // propose records doc as what the changeset proposes for e, made from revision base. A document
 // equal to the current one proposes nothing.
 func (c *Changes) propose(ctx context.Context, e store.Entity, base int, doc wiki.Document) error {
+	var old wiki.Document
 	if base > 0 {
 		cur, err := c.tx.Revision(ctx, e.ID, base)
 		if err != nil {
@@ -355,6 +363,12 @@ func (c *Changes) propose(ctx context.Context, e store.Entity, base int, doc wik
 		if bytes.Equal(cur.Document, data) {
 			return nil
 		}
+		if old, err = wiki.Decode(e.Kind, cur.Document); err != nil {
+			return err
+		}
+	}
+	if c.auto {
+		c.described = append(c.described, describe(e.Kind, doc.Title(), base == 0, wiki.Diff(old, doc, func(int64) string { return "" })))
 	}
 	// Checked now so that its author hears of it; checked again when it is accepted.
 	if err := checkExternalIDs(ctx, c.tx, e.ID, doc); err != nil {
@@ -407,10 +421,16 @@ func (c *Changes) write(ctx context.Context, e store.Entity, doc wiki.Document) 
 	if bytes.Equal(curData, data) {
 		return nil
 	}
-	points := len(wiki.Diff(old, doc, func(int64) string { return "" }))
+	changes := wiki.Diff(old, doc, func(int64) string { return "" })
+	points := len(changes)
 	// A page Create just made points to this revision already and has no rows to replace. (A
 	// page created by a changeset that waited for review is not fresh when it is approved.)
 	fresh := c.born[e.ID] && e.Head == 0
+	summary := c.summary
+	if c.auto {
+		summary = describe(e.Kind, doc.Title(), e.Head == 0, changes)
+		c.described = append(c.described, summary)
+	}
 	last := 0
 	if !fresh {
 		// A page that waited for review may have revisions without a head (rejected ones).
@@ -419,7 +439,7 @@ func (c *Changes) write(ctx context.Context, e store.Entity, doc wiki.Document) 
 		}
 	}
 	rev := store.Revision{EntityID: e.ID, Number: last + 1, Parent: e.Head, ChangesetID: c.changeset,
-		AuthorID: c.author, Summary: c.summary, Status: store.StatusAccepted, Document: data, Points: points}
+		AuthorID: c.author, Summary: summary, Status: store.StatusAccepted, Document: data, Points: points}
 	if err := c.tx.InsertRevision(ctx, rev); err != nil {
 		return err
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"testing"
 
 	"kioku/internal/auth"
@@ -145,7 +146,8 @@ func TestApplyRefusesBadEdits(t *testing.T) {
 			summary string
 			doc     wiki.Document
 		}{
-			{"no summary", "", &wiki.Work{Name: "X", Medium: wiki.MediumTV}},
+			{"summary too long", strings.Repeat("x", 501), &wiki.Work{Name: "X", Medium: wiki.MediumTV}},
+			{"summary with a control character", "a\x1bb", &wiki.Work{Name: "X", Medium: wiki.MediumTV}},
 			{"no name", "s", &wiki.Work{Medium: wiki.MediumTV}},
 			{"unknown medium", "s", &wiki.Work{Name: "X", Medium: "radio"}},
 			{"missing person", "s", &wiki.Work{Name: "X", Medium: wiki.MediumTV, Credits: []wiki.Credit{{Key: "a", Person: 999, Role: "Director"}}}},

@@ -161,7 +161,6 @@ func TestBadInputChangesNothing(t *testing.T) {
 			says   string
 		}{
 			{"credit without role", path + "/edit/credits", url.Values{"base": {"1"}, "person": {"Satoshi Kon"}, "edit_summary": {"x"}}, 400, "needs a role"},
-			{"no summary", path + "/edit/credits", url.Values{"base": {"1"}, "person": {"Satoshi Kon"}, "role": {"Writer"}}, 400, "summary is required"},
 			{"no base", path + "/edit/credits", url.Values{"person": {"Satoshi Kon"}, "role": {"Writer"}, "edit_summary": {"x"}}, 400, "revision it was made from"},
 			{"base from the future", path + "/edit/credits", url.Values{"base": {"7"}, "person": {"Satoshi Kon"}, "role": {"Writer"}, "edit_summary": {"x"}}, 400, "does not exist"},
 			{"bad date", path + "/edit/releases", url.Values{"base": {"1"}, "region": {"JP"}, "title": {"メモリーズ"}, "date": {"23.12.1995"}, "edit_summary": {"x"}}, 400, "is not a date"},
@@ -253,6 +252,26 @@ func TestHostileWikiTextIsHarmless(t *testing.T) {
 		}
 		if !strings.Contains(desc.Text(), "nested") {
 			t.Errorf("the harmless text was lost:\n%s", html)
+		}
+	})
+}
+
+// TestSummaryWrittenWhenLeftOut: an edit saved without a summary gets one written from what it
+// changed, in the history and on the changeset.
+func TestSummaryWrittenWhenLeftOut(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, s *site) {
+		c := s.signedIn(t, "ann")
+		id, path := newWork(t, c, "Memories", url.Values{"medium": {"film"}})
+		c.section(s, id, "credits", url.Values{"person": {"Satoshi Kon"}, "role": {"Writer"}})
+		if got := text(c.page(path+"/history", http.StatusOK).Find("body")); !strings.Contains(got, "Memories: credits +1") {
+			t.Errorf("history without the written summary:\n%s", got)
+		}
+		var summary string
+		if err := s.Store.DB().QueryRow(`SELECT summary FROM changesets ORDER BY id DESC LIMIT 1`).Scan(&summary); err != nil {
+			t.Fatal(err)
+		}
+		if summary != "new person Satoshi Kon; Memories: credits +1" {
+			t.Errorf("changeset summary %q", summary)
 		}
 	})
 }

@@ -202,6 +202,13 @@ func (tx *Tx) ReviewChangeset(ctx context.Context, id int64, status string, revi
 	return nil
 }
 
+// SetChangesetSummary replaces a changeset's summary: one written from its changes when its
+// author gave none.
+func (tx *Tx) SetChangesetSummary(ctx context.Context, id int64, summary string) error {
+	_, err := tx.exec(ctx, `UPDATE changesets SET summary = ? WHERE id = ?`, summary, id)
+	return err
+}
+
 // SetChangesetPoints records the points of a changeset accepted at once.
 func (tx *Tx) SetChangesetPoints(ctx context.Context, id int64, points int) error {
 	_, err := tx.exec(ctx, `UPDATE changesets SET points = ? WHERE id = ?`, points, id)
