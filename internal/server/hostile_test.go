@@ -107,7 +107,7 @@ func TestHostileValues(t *testing.T) {
 								case res.StatusCode >= 500:
 									t.Errorf("%s: %s=%.40q: status %d\n%.300s", f.action, field, v, res.StatusCode, body)
 								case res.StatusCode == http.StatusTooManyRequests || res.StatusCode == http.StatusForbidden:
-								case res.StatusCode >= 400 && complete && !namesField(body, field):
+								case res.StatusCode >= 400 && complete && !namesField(problems(body), field+"_"+f.labels[field]):
 									t.Errorf("%s: %s=%.40q: %d without naming the field: %s", f.action, field, v, res.StatusCode, problems(body))
 								}
 								if res.StatusCode >= 400 && revisions() != before {
@@ -185,14 +185,14 @@ func problems(body string) string {
 	if err != nil {
 		return err.Error()
 	}
-	return text(doc.Find("article.error"))
+	return text(doc.Find("article.error, .problems-box"))
 }
 
-// namesField reports whether an error page names the field: by its name, or by a word of it
-// ("voice_language" by "language").
+// namesField reports whether an error page's problems name the field: by a word of its name or
+// label ("voice_language" by "language", a genre's "name" by its label "Genre").
 func namesField(body, field string) bool {
 	body = strings.ToLower(body)
-	for _, w := range strings.FieldsFunc(field, func(r rune) bool { return r == '_' || r == '.' || r == '-' }) {
+	for _, w := range strings.FieldsFunc(field, func(r rune) bool { return r == '_' || r == '.' || r == '-' || r == ' ' }) {
 		w = strings.ToLower(w)
 		for _, stem := range []string{w, strings.TrimSuffix(w, "s"), strings.TrimSuffix(w, "es")} {
 			if len(stem) >= 2 && strings.Contains(body, stem) {
@@ -206,7 +206,8 @@ func namesField(body, field string) bool {
 type postForm struct {
 	action string
 	values url.Values
-	fields []string // the fields to spoil: all but the token and the base revision
+	fields []string          // the fields to spoil: all but the token and the base revision
+	labels map[string]string // a field's label, as a person reads it
 }
 
 // postForms lists a page's forms that post, with the values they would send as they are.
@@ -216,7 +217,7 @@ func postForms(doc *goquery.Document) []postForm {
 		if !strings.EqualFold(f.AttrOr("method", ""), "post") {
 			return
 		}
-		pf := postForm{action: f.AttrOr("action", ""), values: url.Values{}}
+		pf := postForm{action: f.AttrOr("action", ""), values: url.Values{}, labels: map[string]string{}}
 		f.Find("input[name], select[name], textarea[name]").Each(func(_ int, in *goquery.Selection) {
 			name := in.AttrOr("name", "")
 			switch {
@@ -233,6 +234,9 @@ func postForms(doc *goquery.Document) []postForm {
 			}
 			if name != "csrf" && name != "base" {
 				pf.fields = append(pf.fields, name)
+				if label := in.Closest("label"); label.Length() > 0 {
+					pf.labels[name] = strings.TrimSpace(label.Contents().Not("input, select, textarea").Text())
+				}
 			}
 		})
 		if pf.values.Get("edit_summary") == "" && pf.values.Has("edit_summary") {

@@ -32,3 +32,22 @@ func TestNewPageLooksForLookalikes(t *testing.T) {
 		c.save("/new/person", url.Values{"name": {"Memories"}, "edit_summary": {"new"}})
 	})
 }
+
+// TestNewPageErrorsOnTheForm: a new page refused for a field is the form again, with the problem
+// above it and everything typed kept.
+func TestNewPageErrorsOnTheForm(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, s *site) {
+		c := s.signedIn(t, "ann")
+		res, body := c.post("/new/work", url.Values{"name": {"Perfect Blue"}, "medium": {"film"}, "start_date": {"1997-02-30"},
+			"deck": {"A pop idol's stalker."}, "edit_summary": {"a film"}})
+		if res.StatusCode != http.StatusBadRequest {
+			t.Fatalf("status %d, want 400", res.StatusCode)
+		}
+		for _, want := range []string{`is not a day of the calendar`, `value="1997-02-30"`, `value="Perfect Blue"`,
+			`A pop idol&#39;s stalker.`, `value="a film"`, `action="/new/work"`} {
+			if !strings.Contains(body, want) {
+				t.Errorf("the form again lacks %s", want)
+			}
+		}
+	})
+}

@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"strconv"
 
@@ -24,6 +25,8 @@ type editPage struct {
 	// keeps the edit summary typed meanwhile.
 	Lookalikes []search.Result
 	Summary    string
+	// Problems are what was wrong with the form as it was sent, shown above it.
+	Problems []string
 }
 
 // editLists are the fixed choices the forms offer.
@@ -232,6 +235,11 @@ func (a *App) New(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	id, res, err := a.edits.Create(r.Context(), s.User.ID, r.PostFormValue("edit_summary"), kind, doc)
+	if ve, ok := errors.AsType[*wiki.ValidationError](err); ok {
+		// The form again, with what was typed and what is wrong with it.
+		return a.render(w, r, http.StatusBadRequest, "new", "New "+kind.Label(), editPage{Kind: kind, Fields: scalarFields(doc),
+			Problems: ve.Problems, Summary: r.PostFormValue("edit_summary")})
+	}
 	if err != nil {
 		return err
 	}
