@@ -22,17 +22,9 @@ func backupStore(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	fs := flag.NewFlagSet("kioku backup", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	cfg.StoreFlags(fs)
-	// Flags may come before or after the path.
-	var positional []string
-	for {
-		if err := fs.Parse(args); err != nil {
-			return err
-		}
-		if fs.NArg() == 0 {
-			break
-		}
-		positional = append(positional, fs.Arg(0))
-		args = fs.Args()[1:]
+	positional, err := parseMixed(fs, args)
+	if err != nil {
+		return err
 	}
 	if len(positional) != 1 {
 		return errors.New("usage: kioku backup PATH [--data DIR] [--database DB] (PATH: a new file)")

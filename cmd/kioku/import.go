@@ -33,17 +33,9 @@ func importData(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	fs.SetOutput(stderr)
 	cfg.StoreFlags(fs)
 	fs.StringVar(&reportPath, "report", "", "write the match report (how each record was matched to a page) to this file")
-	// Flags may come before, between or after the paths.
-	var positional []string
-	for {
-		if err := fs.Parse(args); err != nil {
-			return err
-		}
-		if fs.NArg() == 0 {
-			break
-		}
-		positional = append(positional, fs.Arg(0))
-		args = fs.Args()[1:]
+	positional, err := parseMixed(fs, args)
+	if err != nil {
+		return err
 	}
 	if len(positional) < 2 {
 		fmt.Fprint(stderr, importUsage)
@@ -51,7 +43,6 @@ func importData(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	}
 	source, paths := positional[0], positional[1:]
 	var set *dataset.Set
-	var err error
 	switch source {
 	case dataset.Bangumi:
 		if len(paths) != 1 {
@@ -118,4 +109,20 @@ func isTerminal(w io.Writer) bool {
 	}
 	fi, err := f.Stat()
 	return err == nil && fi.Mode()&os.ModeCharDevice != 0
+}
+
+// parseMixed parses args with fs when flags may come before, between or after the positional
+// arguments, which it returns in order.
+func parseMixed(fs *flag.FlagSet, args []string) ([]string, error) {
+	var positional []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return nil, err
+		}
+		if fs.NArg() == 0 {
+			return positional, nil
+		}
+		positional = append(positional, fs.Arg(0))
+		args = fs.Args()[1:]
+	}
 }

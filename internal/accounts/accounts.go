@@ -126,16 +126,18 @@ func Password(password string) error {
 // Add makes an account with a role, as an administrator does from the command line: no limit
 // on attempts, the same rules for the name and the password.
 func (s *Service) Add(ctx context.Context, name, password string, role auth.Role) (store.User, error) {
+	name, err := newAccount(name, password)
+	if err != nil {
+		return store.User{}, err
+	}
 	return s.create(ctx, name, password, role)
 }
 
 // SignUp makes an editor's account for someone at address. Sign-ups are limited per address.
 func (s *Service) SignUp(ctx context.Context, name, password, address string) (store.User, error) {
-	name, err := Name(name)
+	// A name or password that breaks a rule is no attempt: it is refused before one is counted.
+	name, err := newAccount(name, password)
 	if err != nil {
-		return store.User{}, err
-	}
-	if err := Password(password); err != nil {
 		return store.User{}, err
 	}
 	id, err := s.store.ReserveAttempt(ctx, SignUpLimit, "", address)
@@ -150,14 +152,17 @@ func (s *Service) SignUp(ctx context.Context, name, password, address string) (s
 	return u, nil
 }
 
-func (s *Service) create(ctx context.Context, name, password string, role auth.Role) (store.User, error) {
+// newAccount checks the name and password of a new account, and returns the name as it is kept.
+func newAccount(name, password string) (string, error) {
 	name, err := Name(name)
 	if err != nil {
-		return store.User{}, err
+		return "", err
 	}
-	if err := Password(password); err != nil {
-		return store.User{}, err
-	}
+	return name, Password(password)
+}
+
+// create makes an account of a name and password newAccount checked.
+func (s *Service) create(ctx context.Context, name, password string, role auth.Role) (store.User, error) {
 	if role != auth.RoleImporter && !role.Valid() {
 		return store.User{}, wiki.Invalid("there is no role called %q", role)
 	}

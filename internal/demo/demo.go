@@ -113,7 +113,7 @@ func Load(ctx context.Context, edits *edit.Service, params auth.Params) (string,
 		return "", err
 	}
 	if _, err := s.Setting(ctx, settingLoaded); errors.Is(err, store.ErrNotFound) {
-		loader, err := loaderAccount(ctx, s, params)
+		loader, err := systemAccount(ctx, s, Loader, auth.RoleImporter, params)
 		if err != nil {
 			return "", err
 		}
@@ -149,15 +149,16 @@ func promote(ctx context.Context, s *store.Store) error {
 	return s.SetRole(ctx, u.ID, string(auth.RoleModerator))
 }
 
-// loaderAccount finds or makes the Loader account. Its password is a random one nobody is told.
-func loaderAccount(ctx context.Context, s *store.Store, params auth.Params) (int64, error) {
-	u, err := s.UserByName(ctx, Loader)
+// systemAccount finds or makes an account the demo saves edits with (Loader, Newcomer), of a
+// role. Its password is a random one nobody is told.
+func systemAccount(ctx context.Context, s *store.Store, name string, role auth.Role, params auth.Params) (int64, error) {
+	u, err := s.UserByName(ctx, name)
 	if err == nil {
 		return u.ID, nil
 	} else if !errors.Is(err, store.ErrNotFound) {
 		return 0, err
 	}
-	return s.CreateUser(ctx, Loader, auth.Hash(auth.NewToken(), params), string(auth.RoleImporter))
+	return s.CreateUser(ctx, name, auth.Hash(auth.NewToken(), params), string(role))
 }
 
 // enter saves every fact of the fixture in three changesets: the work with its credits, releases

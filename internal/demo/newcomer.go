@@ -43,7 +43,7 @@ func propose(ctx context.Context, edits *edit.Service, f *Fixture, params auth.P
 		return err
 	}
 	if key != "" {
-		newcomer, err := newcomerAccount(ctx, s, params)
+		newcomer, err := systemAccount(ctx, s, Newcomer, auth.RoleEditor, params)
 		if err != nil {
 			return err
 		}
@@ -107,15 +107,4 @@ func proposalCredit(ctx context.Context, s *store.Store, name string) (int64, st
 		}
 	}
 	return 0, "", nil
-}
-
-// newcomerAccount finds or makes the Newcomer account, an editor's.
-func newcomerAccount(ctx context.Context, s *store.Store, params auth.Params) (int64, error) {
-	u, err := s.UserByName(ctx, Newcomer)
-	if err == nil {
-		return u.ID, nil
-	} else if !errors.Is(err, store.ErrNotFound) {
-		return 0, err
-	}
-	return s.CreateUser(ctx, Newcomer, auth.Hash(auth.NewToken(), params), string(auth.RoleEditor))
 }

@@ -363,8 +363,10 @@ func (c *Changes) propose(ctx context.Context, e store.Entity, base int, doc wik
 		if bytes.Equal(cur.Document, data) {
 			return nil
 		}
-		if old, err = wiki.Decode(e.Kind, cur.Document); err != nil {
-			return err
+		if c.auto { // the base is needed only to describe the change
+			if old, err = wiki.Decode(e.Kind, cur.Document); err != nil {
+				return err
+			}
 		}
 	}
 	if c.auto {

@@ -110,29 +110,31 @@ func fold(cur, prev, next wiki.Document, source string) (accepted, proposed wiki
 // cannot be saved. The record's date gives way to the page's, and fields, the fields the record
 // is credited with, loses it.
 func keepDatesInOrder(cur, doc wiki.Document, fields []string) []string {
-	type pair struct {
-		from, until *string
-		was         [2]string
-		names       [2]string
-	}
-	var pairs []pair
 	switch d := doc.(type) {
 	case *wiki.Work:
 		c := cur.(*wiki.Work)
-		pairs = append(pairs, pair{&d.StartDate, &d.EndDate, [2]string{c.StartDate, c.EndDate}, [2]string{"start_date", "end_date"}})
+		return inOrder(&d.StartDate, &d.EndDate, c.StartDate, c.EndDate, "start_date", "end_date", fields)
 	case *wiki.Person:
 		c := cur.(*wiki.Person)
-		pairs = append(pairs, pair{&d.BirthDate, &d.DeathDate, [2]string{c.BirthDate, c.DeathDate}, [2]string{"birth_date", "death_date"}})
+		return inOrder(&d.BirthDate, &d.DeathDate, c.BirthDate, c.DeathDate, "birth_date", "death_date", fields)
 	}
-	for _, p := range pairs {
-		if *p.from == "" || *p.until == "" || !wiki.DateBefore(*p.until, *p.from) {
-			continue
-		}
-		for i, v := range []*string{p.from, p.until} {
-			if *v != p.was[i] {
-				*v = p.was[i]
-				fields = slices.DeleteFunc(fields, func(f string) bool { return f == p.names[i] })
-			}
+	return fields
+}
+
+// inOrder is keepDatesInOrder for one pair of dates, from and until, which were wasFrom and
+// wasUntil on the page, and whose fields are called fromField and untilField.
+func inOrder(from, until *string, wasFrom, wasUntil, fromField, untilField string, fields []string) []string {
+	if *from == "" || *until == "" || !wiki.DateBefore(*until, *from) {
+		return fields
+	}
+	for _, d := range []struct {
+		v     *string
+		was   string
+		field string
+	}{{from, wasFrom, fromField}, {until, wasUntil, untilField}} {
+		if *d.v != d.was {
+			*d.v = d.was
+			fields = slices.DeleteFunc(fields, func(f string) bool { return f == d.field })
 		}
 	}
 	return fields

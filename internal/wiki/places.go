@@ -20,7 +20,15 @@ type Place struct {
 	Name string
 }
 
-var places = sync.OnceValues(func() (regions, languages []Place) {
+// placeLists holds the lists the forms offer and, for looking up what people type, each code
+// and name in lower case with the code it stands for.
+type placeLists struct {
+	regions, languages   []Place
+	regionOf, languageOf map[string]string
+}
+
+var places = sync.OnceValue(func() placeLists {
+	var regions, languages []Place
 	regionNames, languageNames := display.English.Regions(), display.English.Languages()
 	for a := 'A'; a <= 'Z'; a++ {
 		for b := 'A'; b <= 'Z'; b++ {
@@ -52,22 +60,32 @@ var places = sync.OnceValues(func() (regions, languages []Place) {
 	}
 	byName(regions)
 	byName(languages)
-	return regions, languages
+	lookup := func(list []Place) map[string]string {
+		m := make(map[string]string, 2*len(list))
+		for _, p := range list {
+			m[strings.ToLower(p.Code)], m[strings.ToLower(p.Name)] = p.Code, p.Code
+		}
+		return m
+	}
+	return placeLists{regions: regions, languages: languages, regionOf: lookup(regions), languageOf: lookup(languages)}
 })
 
 // Regions lists the countries a release may name, by English name.
-func Regions() []Place { r, _ := places(); return r }
+func Regions() []Place { return places().regions }
 
 // Languages lists the languages the forms offer, by English name.
-func Languages() []Place { _, l := places(); return l }
+func Languages() []Place { return places().languages }
 
 // CanonicalRegion returns the ISO 3166 code of a country given by its code in any case or by
 // its English name, and whether it is one.
 func CanonicalRegion(s string) (string, bool) {
 	s = strings.TrimSpace(s)
+	if code, ok := places().regionOf[strings.ToLower(s)]; ok {
+		return code, true
+	}
 	for _, p := range Regions() {
 		// "Hong Kong" for "Hong Kong SAR China": the name before the words that qualify it.
-		if strings.EqualFold(p.Code, s) || strings.EqualFold(p.Name, s) || len(s) > 3 && hasPrefixFold(p.Name, s+" ") {
+		if len(s) > 3 && hasPrefixFold(p.Name, s+" ") {
 			return p.Code, true
 		}
 	}
@@ -78,10 +96,8 @@ func CanonicalRegion(s string) (string, bool) {
 // English name, and whether it is one.
 func CanonicalLanguage(s string) (string, bool) {
 	s = strings.TrimSpace(s)
-	for _, p := range Languages() {
-		if strings.EqualFold(p.Code, s) || strings.EqualFold(p.Name, s) {
-			return p.Code, true
-		}
+	if code, ok := places().languageOf[strings.ToLower(s)]; ok {
+		return code, true
 	}
 	if t, err := language.Parse(s); err == nil && s != "" {
 		if base, conf := t.Base(); conf == language.Exact && display.English.Languages().Name(base) != "" {
