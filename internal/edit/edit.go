@@ -112,6 +112,8 @@ type Changes struct {
 	// the changeset's summary is written from them.
 	auto      bool
 	described []string
+	// put counts the proposals this changeset wrote, new or replaced.
+	put int
 }
 
 type proposal struct {
@@ -142,13 +144,9 @@ func (s *Service) Apply(ctx context.Context, author int64, summary string, fn fu
 
 // apply makes one changeset inside tx, as part of batch b when it is not nil.
 func (s *Service) apply(ctx context.Context, tx *store.Tx, b *Batch, author int64, summary string, propose bool, fn func(c *Changes) error) (Result, error) {
-	summary, problem := wiki.CleanText(summary, false)
-	if problem != "" {
-		return Result{}, wiki.Invalid("the edit summary %s", problem)
-	}
-	summary = strings.TrimSpace(summary)
-	if len([]rune(summary)) > maxSummary {
-		return Result{}, wiki.Invalid("the edit summary is longer than %d characters", maxSummary)
+	summary, err := cleanSummary(summary)
+	if err != nil {
+		return Result{}, err
 	}
 	u, err := b.user(ctx, tx, author)
 	if err != nil {
@@ -202,6 +200,19 @@ func (s *Service) apply(ctx context.Context, tx *store.Tx, b *Batch, author int6
 		b.forget(author)
 	}
 	return res, nil
+}
+
+// cleanSummary checks an edit summary and trims its spaces.
+func cleanSummary(summary string) (string, error) {
+	summary, problem := wiki.CleanText(summary, false)
+	if problem != "" {
+		return "", wiki.Invalid("the edit summary %s", problem)
+	}
+	summary = strings.TrimSpace(summary)
+	if len([]rune(summary)) > maxSummary {
+		return "", wiki.Invalid("the edit summary is longer than %d characters", maxSummary)
+	}
+	return summary, nil
 }
 
 func newChanges(tx *store.Tx, author store.User, role auth.Role, summary string, changeset int64, pending bool) *Changes {
@@ -278,8 +289,7 @@ func (c *Changes) Update(ctx context.Context, id int64, base int, doc wiki.Docum
 		if err := c.check(ctx, doc); err != nil {
 			return err
 		}
-		p.doc = doc
-		return c.putProposal(ctx, p)
+		return c.repropose(ctx, p, doc)
 	}
 	e, err := c.tx.EntityForUpdate(ctx, id)
 	if err != nil {
@@ -387,6 +397,7 @@ func (c *Changes) putProposal(ctx context.Context, p *proposal) error {
 	if err != nil {
 		return err
 	}
+	c.put++
 	return c.tx.PutProposal(ctx, store.Proposal{ChangesetID: c.changeset, Entity: p.entity, Position: p.pos,
 		Base: p.base, Document: data})
 }

@@ -273,6 +273,27 @@ func (tx *Tx) PutProposal(ctx context.Context, p Proposal) error {
 	return nil
 }
 
+// PendingProposal returns the latest document that author's changesets waiting for review
+// propose for an entity, with the entity whatever its head (a page such a changeset creates has
+// none yet); ErrNotFound when there is none.
+func (c *conn) PendingProposal(ctx context.Context, author, entity int64) (Proposal, error) {
+	var p Proposal
+	var doc string
+	var locked int
+	e := &p.Entity
+	err := c.queryRow(ctx, `SELECT p.changeset_id, p.position, p.base, p.document, `+prefixed("e", entityColumns)+`
+		FROM proposals p JOIN changesets c ON c.id = p.changeset_id JOIN entities e ON e.id = p.entity_id
+		WHERE p.entity_id = ? AND c.author_id = ? AND c.status = ? ORDER BY p.changeset_id DESC LIMIT 1`,
+		entity, author, StatusPending).Scan(&p.ChangesetID, &p.Position, &p.Base, &doc, &e.ID, &e.Kind, &e.Head, &e.Name,
+		&e.Segment, &e.UpdatedAt, &locked)
+	if err != nil {
+		return Proposal{}, fmt.Errorf("store: pending proposal for %d: %w", entity, c.mapErr(err))
+	}
+	e.Locked = locked != 0
+	p.Document = []byte(doc)
+	return p, nil
+}
+
 // Proposals lists what a changeset proposes, in the order it was made.
 func (c *conn) Proposals(ctx context.Context, changesetID int64) ([]Proposal, error) {
 	rows, err := c.query(ctx, `SELECT p.changeset_id, p.position, p.base, p.document, `+prefixed("e", entityColumns)+`

@@ -33,6 +33,8 @@ const (
 	StatusAccepted = "accepted"
 	StatusPending  = "pending"
 	StatusRejected = "rejected"
+	// StatusWithdrawn is a changeset its author took back before it was reviewed.
+	StatusWithdrawn = "withdrawn"
 )
 
 // Revision is one version of an entity's document.
