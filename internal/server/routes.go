@@ -45,6 +45,7 @@ func Routes(app *web.App) http.Handler {
 	mux.Handle("GET /changes/{id}", h(app.ShowChangeset))
 	mux.Handle("POST /changes/{id}/approve", h(app.ApproveChangeset))
 	mux.Handle("POST /changes/{id}/reject", h(app.RejectChangeset))
+	mux.Handle("POST /changes/{id}/withdraw", h(app.WithdrawChangeset))
 	mux.Handle("GET /recent-changes", h(app.RecentChanges))
 	mux.Handle("GET /recent-changes.atom", h(app.RecentChangesFeed))
 	mux.Handle("GET /watchlist", private(h(app.Watchlist)))

@@ -62,3 +62,20 @@ func (a *App) RejectChangeset(w http.ResponseWriter, r *http.Request) error {
 	http.Redirect(w, r, safeNext(r.PostFormValue("next")), http.StatusSeeOther)
 	return nil
 }
+
+// WithdrawChangeset takes back the signed-in editor's own changeset that waits for review.
+func (a *App) WithdrawChangeset(w http.ResponseWriter, r *http.Request) error {
+	s, err := requireEditor(r)
+	if err != nil {
+		return err
+	}
+	id, err := changesetID(r)
+	if err != nil {
+		return err
+	}
+	if err := a.edits.Withdraw(r.Context(), id, s.User.ID); err != nil {
+		return err
+	}
+	http.Redirect(w, r, changesetPath(id), http.StatusSeeOther)
+	return nil
+}

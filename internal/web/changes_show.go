@@ -30,7 +30,9 @@ type changesetView struct {
 type changesetPage struct {
 	changesetView
 	CanReview bool
-	CSRF      string
+	// CanWithdraw is true for the author of a changeset that waits for review.
+	CanWithdraw bool
+	CSRF        string
 }
 
 // ShowChangeset shows one changeset: who made it, its state and the moderator's reason, and what
@@ -59,6 +61,7 @@ func (a *App) ShowChangeset(w http.ResponseWriter, r *http.Request) error {
 	data := changesetPage{changesetView: v, CanReview: cs.Status == store.StatusPending && role.Can(auth.Approve)}
 	if s != nil {
 		data.CSRF = s.CSRFToken
+		data.CanWithdraw = cs.Status == store.StatusPending && cs.AuthorID == s.User.ID
 	}
 	return a.render(w, r, http.StatusOK, "changeset", "Edit #"+strconv.FormatInt(id, 10), data)
 }

@@ -3,6 +3,7 @@ package web
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"html/template"
 	"net/http"
@@ -67,10 +68,16 @@ func (a *App) Show(segment string) Handler {
 		return a.cached(w, r, key, func(gen uint64) ([]byte, error) {
 			// The entity at a canonical address is kept like the page of an anonymous reader:
 			// until the next accepted edit or lock, which may rename, move or lock it.
+			viewer := sessionFrom(r.Context())
 			e, ok := a.cache.entity(r.URL.Path)
 			if !ok {
 				var err error
-				if e, ok, err = a.loadEntity(w, r, segment, ""); err != nil || !ok {
+				e, ok, err = a.loadEntity(w, r, segment, "")
+				if errors.Is(err, store.ErrNotFound) && viewer != nil {
+					// A page that waits for review is its author's to see.
+					return a.ownPendingPage(w, r, segment, viewer, page)
+				}
+				if err != nil || !ok {
 					return nil, err
 				}
 				a.cache.putEntity(r.URL.Path, gen, e)
@@ -79,11 +86,17 @@ func (a *App) Show(segment string) Handler {
 			if err != nil {
 				return nil, err
 			}
-			tools, err := a.pageTools(r.Context(), body.template, e, sessionFrom(r.Context()))
+			tools, err := a.pageTools(r.Context(), body.template, e, viewer)
 			if err != nil {
 				return nil, err
 			}
-			return a.renderPage(r, body.template, e.Name, nil, body.before+tools+body.after)
+			if tools.own != nil {
+				// The reader's own edit waits for review: they see the page as it would be.
+				if body, err = a.proposalBody(r.Context(), e, tools.own, page); err != nil {
+					return nil, err
+				}
+			}
+			return a.renderPage(r, body.template, e.Name, nil, body.before+tools.html+body.after)
 		})
 	}
 }
@@ -132,6 +145,17 @@ func (a *App) entityBody(ctx context.Context, e store.Entity, gen uint64, page i
 	if err != nil {
 		return cachedBody{}, err
 	}
+	b, err := a.renderBody(ctx, e, doc, page)
+	if err != nil {
+		return cachedBody{}, err
+	}
+	b.generation = gen
+	a.cache.putBody(key, b)
+	return b, nil
+}
+
+// renderBody renders the body of the page of entity e with document doc, for no reader.
+func (a *App) renderBody(ctx context.Context, e store.Entity, doc wiki.Document, page int) (cachedBody, error) {
 	name, data, err := a.view(ctx, e, doc, page)
 	if err != nil {
 		return cachedBody{}, err
@@ -144,9 +168,7 @@ func (a *App) entityBody(ctx context.Context, e store.Entity, gen uint64, page i
 	if !ok {
 		return cachedBody{}, fmt.Errorf("web: template %s has no slot for the page tools", name)
 	}
-	b := cachedBody{generation: gen, template: name, before: template.HTML(before), after: template.HTML(after)}
-	a.cache.putBody(key, b)
-	return b, nil
+	return cachedBody{template: name, before: template.HTML(before), after: template.HTML(after)}, nil
 }
 
 // entityView is what every entity page has: the entity, its document, its rendered long text
@@ -172,35 +194,92 @@ type toolsView struct {
 	CanLock  bool
 	Pending  []store.Changeset
 	Rejected []store.Changeset
+	// Showing is the reader's changeset waiting for review whose version of the page they see.
+	Showing int64
+}
+
+// readerTools is a reader's page tools, rendered, and the proposal of theirs for the page that
+// waits for review, if any.
+type readerTools struct {
+	html template.HTML
+	own  *store.Proposal
 }
 
 // pageTools renders the page tools of entity e for viewer (nil for a reader not signed in) with
 // the page template name.
-func (a *App) pageTools(ctx context.Context, name string, e store.Entity, viewer *store.Session) (template.HTML, error) {
+func (a *App) pageTools(ctx context.Context, name string, e store.Entity, viewer *store.Session) (readerTools, error) {
 	v := toolsView{Entity: e}
+	var own *store.Proposal
 	if viewer != nil {
 		var err error
 		v.CSRF, v.CanLock = viewer.CSRFToken, auth.Role(viewer.User.Role).Can(auth.Lock)
 		var edits bool
 		if v.Watching, edits, err = a.store.ReaderMarks(ctx, viewer.User.ID, e.ID); err != nil {
-			return "", err
+			return readerTools{}, err
 		}
 		if edits {
 			mine := store.ChangesetFilter{Status: store.StatusPending, Author: viewer.User.Name, Entity: e.ID, Limit: 10}
 			if v.Pending, err = a.store.Changesets(ctx, mine); err != nil {
-				return "", err
+				return readerTools{}, err
 			}
 			mine.Status, mine.Limit = store.StatusRejected, 3
 			if v.Rejected, err = a.store.Changesets(ctx, mine); err != nil {
-				return "", err
+				return readerTools{}, err
+			}
+		}
+		if len(v.Pending) > 0 {
+			p, err := a.store.PendingProposal(ctx, viewer.User.ID, e.ID)
+			if err != nil && !errors.Is(err, store.ErrNotFound) {
+				return readerTools{}, err
+			}
+			if err == nil {
+				own, v.Showing = &p, p.ChangesetID
 			}
 		}
 	}
 	var buf bytes.Buffer
 	if err := a.pages[name].ExecuteTemplate(&buf, "pagetools", v); err != nil {
-		return "", fmt.Errorf("web: render page tools: %w", err)
+		return readerTools{}, fmt.Errorf("web: render page tools: %w", err)
 	}
-	return template.HTML(buf.String()), nil
+	return readerTools{html: template.HTML(buf.String()), own: own}, nil
+}
+
+// ownPendingPage serves a page that waits for review to the author of the changeset that creates
+// it; to anyone else there is no such page.
+func (a *App) ownPendingPage(w http.ResponseWriter, r *http.Request, segment string, viewer *store.Session, page int) ([]byte, error) {
+	id, slug, err := wiki.ParseRef(r.PathValue("ref"))
+	if err != nil {
+		return nil, store.ErrNotFound
+	}
+	ctx := r.Context()
+	p, err := a.store.PendingProposal(ctx, viewer.User.ID, id)
+	if err != nil {
+		return nil, err
+	}
+	e := p.Entity
+	if e.Segment != segment || slug != wiki.Slugify(e.Name) {
+		http.Redirect(w, r, e.Path(), http.StatusSeeOther)
+		return nil, nil
+	}
+	body, err := a.proposalBody(ctx, e, &p, page)
+	if err != nil {
+		return nil, err
+	}
+	tools, err := a.pageTools(ctx, body.template, e, viewer)
+	if err != nil {
+		return nil, err
+	}
+	return a.renderPage(r, body.template, e.Name, nil, body.before+tools.html+body.after)
+}
+
+// proposalBody renders the page of entity e as proposal p would make it, for its author only:
+// it is never cached.
+func (a *App) proposalBody(ctx context.Context, e store.Entity, p *store.Proposal, page int) (cachedBody, error) {
+	doc, err := wiki.Decode(e.Kind, p.Document)
+	if err != nil {
+		return cachedBody{}, err
+	}
+	return a.renderBody(ctx, e, doc, page)
 }
 
 func (a *App) view(ctx context.Context, e store.Entity, doc wiki.Document, page int) (string, any, error) {

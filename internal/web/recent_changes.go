@@ -10,16 +10,16 @@ import (
 )
 
 // changeFilter reads the filters shared by the recent changes page and its feed: ?kind=,
-// ?user=, ?state= (accepted, pending or rejected) and ?before= (a changeset id, for paging).
+// ?user=, ?state= (accepted, pending, rejected or withdrawn) and ?before= (a changeset id, for paging).
 func changeFilter(q url.Values) (store.ChangesetFilter, error) {
 	f := store.ChangesetFilter{Kind: wiki.Kind(q.Get("kind")), Author: q.Get("user"), Status: q.Get("state"), Limit: 50}
 	if f.Kind != "" && !f.Kind.Valid() {
 		return f, badRequest("there is no kind of page called %q", f.Kind)
 	}
 	switch f.Status {
-	case "", store.StatusAccepted, store.StatusPending, store.StatusRejected:
+	case "", store.StatusAccepted, store.StatusPending, store.StatusRejected, store.StatusWithdrawn:
 	default:
-		return f, badRequest("state must be accepted, pending or rejected, not %q", f.Status)
+		return f, badRequest("state must be accepted, pending, rejected or withdrawn, not %q", f.Status)
 	}
 	if v := q.Get("before"); v != "" {
 		n, err := strconv.ParseInt(v, 10, 64)
