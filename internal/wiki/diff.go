@@ -24,6 +24,9 @@ const (
 	Changed Op = "changed"
 	Added   Op = "added"
 	Removed Op = "removed"
+	// Moved is a list item kept but put in another place among the others: Old and New give
+	// its place before and after ("3. Satoshi Kon, Writer").
+	Moved Op = "moved"
 )
 
 // Change is one difference between two documents, described for a reader.
@@ -116,6 +119,56 @@ func diffItems(label string, a, b reflect.Value, names Names) []Change {
 			out = append(out, Change{Field: label, Op: Added, New: it.Describe(names)})
 		}
 	}
+	var kept []int // for each item in both, in the old order, its place in the new list
+	for i := range a.Len() {
+		if j, ok := cur[a.Index(i).Interface().(Item).ItemKey()]; ok {
+			kept = append(kept, j)
+		}
+	}
+	for _, j := range moved(kept) {
+		it := b.Index(j).Interface().(Item)
+		i := old[it.ItemKey()]
+		out = append(out, Change{Field: label, Op: Moved, Old: fmt.Sprintf("%d. %s", i+1, a.Index(i).Interface().(Item).Describe(names)),
+			New: fmt.Sprintf("%d. %s", j+1, it.Describe(names))})
+	}
+	return out
+}
+
+// moved takes the new places of the items two lists share, in their old order, and returns the
+// places of the fewest items that, moved, account for the new order: those outside a longest
+// increasing run of places. The others kept their order relative to each other.
+func moved(places []int) []int {
+	if len(places) < 2 {
+		return nil
+	}
+	// Patience sorting: tails[k] is the index in places of the smallest last element of an
+	// increasing run of length k+1; prev links each element to the one before it in its run.
+	tails := make([]int, 0, len(places))
+	prev := make([]int, len(places))
+	for i, p := range places {
+		k, _ := slices.BinarySearchFunc(tails, p, func(t, p int) int { return places[t] - p })
+		if k > 0 {
+			prev[i] = tails[k-1]
+		} else {
+			prev[i] = -1
+		}
+		if k == len(tails) {
+			tails = append(tails, i)
+		} else {
+			tails[k] = i
+		}
+	}
+	inRun := make([]bool, len(places))
+	for i := tails[len(tails)-1]; i >= 0; i = prev[i] {
+		inRun[i] = true
+	}
+	var out []int
+	for i, p := range places {
+		if !inRun[i] {
+			out = append(out, p)
+		}
+	}
+	slices.Sort(out)
 	return out
 }
 
@@ -131,6 +184,16 @@ func diffStrings(label string, a, b reflect.Value) []Change {
 		if !slices.Contains(as, s) {
 			out = append(out, Change{Field: label, Op: Added, New: s})
 		}
+	}
+	var kept []int
+	for _, s := range as {
+		if j := slices.Index(bs, s); j >= 0 {
+			kept = append(kept, j)
+		}
+	}
+	for _, j := range moved(kept) {
+		out = append(out, Change{Field: label, Op: Moved, Old: fmt.Sprintf("%d. %s", slices.Index(as, bs[j])+1, bs[j]),
+			New: fmt.Sprintf("%d. %s", j+1, bs[j])})
 	}
 	return out
 }

@@ -76,6 +76,33 @@ func TestDiff(t *testing.T) {
 	}
 }
 
+// A list put in another order shows the fewest items that moved, each with its place before and
+// after; an item added or removed in front of the others moves nothing.
+func TestDiffMoved(t *testing.T) {
+	credit := func(key string, person Ref, role string) Credit { return Credit{Key: key, Person: person, Role: role} }
+	a := &Work{Name: "Memories", Aliases: []string{"A", "B", "C", "D"},
+		Credits: []Credit{credit("a", 1, "Writer"), credit("b", 2, "Music"), credit("c", 1, "Director"), credit("d", 2, "Lyrics")}}
+	b := &Work{Name: "Memories", Aliases: []string{"D", "A", "B", "C"},
+		Credits: []Credit{credit("c", 1, "Director"), credit("a", 1, "Writer"), credit("b", 2, "Music"), credit("d", 2, "Lyrics")}}
+	want := []Change{
+		{Field: "Credits", Op: Moved, Old: "3. Satoshi Kon — Director", New: "1. Satoshi Kon — Director"},
+		{Field: "Aliases", Op: Moved, Old: "4. D", New: "1. D"},
+	}
+	if diff := cmp.Diff(Diff(a, b, names), want); diff != "" {
+		t.Errorf("Diff of a reordered list (-got +want):\n%s", diff)
+	}
+	c := &Work{Name: "Memories", Aliases: []string{"Z", "A", "B", "C", "D"}, Credits: a.Credits[1:]}
+	for _, ch := range Diff(a, c, names) {
+		if ch.Op == Moved {
+			t.Errorf("adding and removing moved %+v", ch)
+		}
+	}
+	reversed := &Work{Name: "Memories", Aliases: []string{"D", "C", "B", "A"}}
+	if got := len(Diff(&Work{Name: "Memories", Aliases: a.Aliases}, reversed, names)); got != 3 {
+		t.Errorf("reversing four aliases moved %d, want 3", got)
+	}
+}
+
 func TestMerge(t *testing.T) {
 	base := &Work{Name: "Memories", Medium: MediumFilm, Aliases: []string{"A"},
 		Credits: []Credit{{Key: "a", Person: 1, Role: "Writer"}, {Key: "b", Person: 2, Role: "Music"}}}
