@@ -121,6 +121,15 @@ func searchLatency(b *testing.B, st *store.Store, cases []searchCase) {
 		suggest = append(suggest, get("/api/v1/search?limit=8&q="+url.QueryEscape(string(typed))))
 	}
 	b.StopTimer()
+	// The slowest searches, which make the tail, named for whoever works on it.
+	order := make([]int, len(cases))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortFunc(order, func(i, j int) int { return int(results[j] - results[i]) })
+	for _, i := range order[:min(len(order), 5)] {
+		b.Logf("slow search: %q took %v", cases[i].query, results[i])
+	}
 	found := 0
 	for _, c := range cases {
 		res, err := search.Search(ctx, st, search.Query{Text: c.query, Kinds: []wiki.Kind{wiki.KindWork}, Limit: 3})

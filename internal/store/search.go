@@ -132,9 +132,13 @@ func (c *conn) lookupQuery(ctx context.Context, l search.Lookup) (string, []any,
 			WHERE search_trigrams MATCH ? AND instr(t.key, ?) > 0` + kinds + ` LIMIT ?`
 		args = append([]any{`"` + strings.Join(grams, `" AND "`) + `"`, l.Key}, kindArgs...)
 	case l.Mode == search.Contains:
-		// pg_trgm looks up every trigram of a LIKE pattern; a few blocks of the key from its
-		// start to its end, in order, find few keys besides, and strpos checks those.
-		pattern := "%" + strings.Join(spread(blocks(l.Key), 4), "%") + "%"
+		// pg_trgm looks up every trigram of a LIKE pattern; a few of the rarest blocks of the
+		// key, in order, find few keys besides, and strpos checks those.
+		var counts map[string]int32
+		if c.grams != nil {
+			counts = c.grams.get(c)
+		}
+		pattern := "%" + strings.Join(rarestInOrder(blocks(l.Key), 4, counts), "%") + "%"
 		query = `SELECT ` + termColumns + ` FROM search_terms t WHERE t.key LIKE ? AND strpos(t.key, ?) > 0` + kinds + ` LIMIT ?`
 		args = append([]any{pattern, l.Key}, kindArgs...)
 	case l.Mode == search.Similar && c.engine == SQLite:
@@ -161,8 +165,8 @@ func (c *conn) lookupQuery(ctx context.Context, l search.Lookup) (string, []any,
 			WHERE search_trigrams MATCH ?` + kinds + ` LIMIT ?`
 		args = append([]any{match}, kindArgs...)
 	case l.Mode == search.Similar:
-		// As on SQLite, keys holding two blocks of the query, here spread over it (PostgreSQL
-		// keeps no count of keys per trigram to pick the rarest).
+		// As on SQLite, keys holding two of the rarest blocks of the query, by the counts of a
+		// sample of the keys (gramCounts), spread over it until the first sample is taken.
 		grams, n := similarGrams(l.Key, l.Typos)
 		if len(grams) > 0 && n > 2*l.Typos+2 {
 			// Too short for blocks: pg_trgm's similarity of the whole keys finds a misspelt
@@ -173,7 +177,11 @@ func (c *conn) lookupQuery(ctx context.Context, l search.Lookup) (string, []any,
 		}
 		// Blocks that survive the typos keep their order, so each pair is one pattern, which
 		// pg_trgm looks up by both its trigrams at once.
-		grams = spread(grams, n)
+		var counts map[string]int32
+		if c.grams != nil {
+			counts = c.grams.get(c)
+		}
+		grams = rarestInOrder(grams, n, counts)
 		var or []string
 		for i := range grams {
 			for j := i + 1; j < len(grams); j++ {

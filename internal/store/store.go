@@ -88,6 +88,8 @@ type conn struct {
 	tx    *sql.Tx
 	// shared caches the store's statements outside transactions (SQLite only).
 	shared *sharedStmts
+	// grams estimates how common each trigram is in the search keys (PostgreSQL only).
+	grams *gramCounts
 }
 
 // sharedStmts caches, on SQLite, the statements a store runs outside transactions: pages run the
@@ -172,10 +174,13 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 	origin := make([]byte, 6)
 	_, _ = rand.Read(origin)
 	var shared *sharedStmts
+	var grams *gramCounts
 	if engine == SQLite {
 		shared = &sharedStmts{db: db, m: map[string]*sql.Stmt{}}
+	} else {
+		grams = &gramCounts{}
 	}
-	return &Store{conn: conn{q: db, engine: engine, origin: hex.EncodeToString(origin), shared: shared}, db: db, dsn: dsn,
+	return &Store{conn: conn{q: db, engine: engine, origin: hex.EncodeToString(origin), shared: shared, grams: grams}, db: db, dsn: dsn,
 		pgConfig: pgConfig, echoes: &echoes{}, writer: make(chan struct{}, 1)}, nil
 }
 
