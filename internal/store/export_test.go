@@ -17,7 +17,9 @@ func RekeyUsers(ctx context.Context, tx *Tx) error { return rekeyUsers(ctx, tx) 
 func (s *Store) Rebind(query string) string { return s.rebind(query) }
 
 // SampleGrams counts the common trigrams of a sample of a PostgreSQL store's search keys.
-func (s *Store) SampleGrams(ctx context.Context) (map[string]int32, error) { return sampleGrams(ctx, &s.conn) }
+func (s *Store) SampleGrams(ctx context.Context) (map[string]int32, error) {
+	return sampleGrams(ctx, &s.conn)
+}
 
 // RarestInOrder picks the n rarest of grams by counts, in their order.
 var RarestInOrder = rarestInOrder
