@@ -363,3 +363,12 @@ func (c *conn) ChangesetRevisions(ctx context.Context, changesetID int64) ([]Rev
 	}
 	return out, rows.Err()
 }
+
+// HasPendingEdits reports whether a changeset waiting for review proposes a document for entity
+// id.
+func (c *conn) HasPendingEdits(ctx context.Context, id int64) (bool, error) {
+	var pending bool
+	err := c.queryRow(ctx, `SELECT EXISTS (SELECT 1 FROM proposals p JOIN changesets c ON c.id = p.changeset_id
+		WHERE p.entity_id = ? AND c.status = ?)`, id, StatusPending).Scan(&pending)
+	return pending, c.mapErr(err)
+}
