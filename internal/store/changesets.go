@@ -173,7 +173,7 @@ func (c *conn) attachEntities(ctx context.Context, list []Changeset) error {
 		var csID int64
 		var e Entity
 		var locked int
-		if err := rows.Scan(&csID, &e.ID, &e.Kind, &e.Head, &e.Name, &e.Segment, &e.UpdatedAt, &locked); err != nil {
+		if err := rows.Scan(&csID, &e.ID, &e.Kind, &e.Head, &e.Name, &e.Segment, &e.UpdatedAt, &locked, &e.MergedInto); err != nil {
 			return err
 		}
 		e.Locked = locked != 0
@@ -288,7 +288,7 @@ func (c *conn) Proposals(ctx context.Context, changesetID int64) ([]Proposal, er
 		var locked int
 		e := &p.Entity
 		if err := rows.Scan(&p.ChangesetID, &p.Position, &p.Base, &doc, &e.ID, &e.Kind, &e.Head, &e.Name, &e.Segment,
-			&e.UpdatedAt, &locked); err != nil {
+			&e.UpdatedAt, &locked, &e.MergedInto); err != nil {
 			return nil, err
 		}
 		e.Locked = locked != 0
