@@ -433,6 +433,9 @@ func (c *Changes) write(ctx context.Context, e store.Entity, doc wiki.Document) 
 	}
 	changes := wiki.Diff(old, doc, func(int64) string { return "" })
 	points := len(changes)
+	if c.merging {
+		points = 0 // a merge moves facts between pages and adds none
+	}
 	// A page Create just made points to this revision already and has no rows to replace. (A
 	// page created by a changeset that waited for review is not fresh when it is approved.)
 	fresh := c.born[e.ID] && e.Head == 0

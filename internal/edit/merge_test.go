@@ -143,6 +143,9 @@ func TestMergePeopleAndRevert(t *testing.T) {
 		if res.Status != store.StatusAccepted {
 			t.Fatalf("merge status = %s", res.Status)
 		}
+		if u, err := s.UserByID(ctx, f.mod); err != nil || u.Points != 0 {
+			t.Errorf("moderator's points after the merge = %d, %v; want none (a merge adds no facts)", u.Points, err)
+		}
 
 		// The merged page is a redirect, with its history.
 		e, err := s.Entity(ctx, f.dup)
@@ -417,4 +420,64 @@ func equalMaps(a, b map[int64]string) bool {
 		}
 	}
 	return true
+}
+
+// Genres merge like people: the works' lists name the kept genre once. A genre more than
+// MaxMergeReferrers works name is refused whole.
+func TestMergeTopics(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		f := newMergeFixture(t, s)
+		var scifi, sf, common, other int64
+		var works []int64
+		_, err := f.svc.Apply(ctx, f.ann, "", func(c *edit.Changes) error {
+			var err error
+			if scifi, err = c.Create(ctx, wiki.KindGenre, &wiki.Topic{Name: "Sci-fi"}); err != nil {
+				return err
+			}
+			if sf, err = c.Create(ctx, wiki.KindGenre, &wiki.Topic{Name: "Science fiction", Summary: "Imagined science."}); err != nil {
+				return err
+			}
+			if common, err = c.Create(ctx, wiki.KindGenre, &wiki.Topic{Name: "Drama"}); err != nil {
+				return err
+			}
+			if other, err = c.Create(ctx, wiki.KindTheme, &wiki.Topic{Name: "Dreams"}); err != nil {
+				return err
+			}
+			for i := range 2 {
+				id, err := c.Create(ctx, wiki.KindWork, &wiki.Work{Name: "Work " + string(rune('A'+i)),
+					Genres: []wiki.Ref{wiki.Ref(scifi), wiki.Ref(sf)}[:i+1]})
+				if err != nil {
+					return err
+				}
+				works = append(works, id)
+			}
+			for range edit.MaxMergeReferrers + 1 {
+				if _, err := c.Create(ctx, wiki.KindWork, &wiki.Work{Name: "Drama", Genres: []wiki.Ref{wiki.Ref(common)}}); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := f.svc.Merge(ctx, f.mod, "", scifi, other); err == nil || !strings.Contains(err.Error(), "one kind") {
+			t.Errorf("genre into theme: err = %v", err)
+		}
+		if _, err := f.svc.Merge(ctx, f.mod, "", common, sf); err == nil || !strings.Contains(err.Error(), "more than 500 pages") {
+			t.Errorf("genre of %d works: err = %v", edit.MaxMergeReferrers+1, err)
+		}
+		if _, err := f.svc.Merge(ctx, f.mod, "", scifi, sf); err != nil {
+			t.Fatal(err)
+		}
+		for _, id := range works {
+			if got := headDoc[*wiki.Work](t, s, id).Genres; !slices.Equal(got, []wiki.Ref{wiki.Ref(sf)}) {
+				t.Errorf("genres of work %d = %v, want only the kept one", id, got)
+			}
+		}
+		if got := headDoc[*wiki.Topic](t, s, sf); !slices.Equal(got.Aliases, []string{"Sci-fi"}) {
+			t.Errorf("kept genre's aliases = %v", got.Aliases)
+		}
+	})
 }
