@@ -257,6 +257,11 @@ func (s *Service) RevertMerge(ctx context.Context, moderator, changeset int64, s
 		if redirect < 0 {
 			return wiki.Invalid("changeset %d merged no pages", changeset)
 		}
+		if kept, err := c.tx.EntityForUpdate(ctx, into); err != nil {
+			return err
+		} else if kept.MergedInto != 0 {
+			return wiki.Invalid("“%s” was merged into another page since: revert that merge first", kept.Name)
+		}
 		// The kept page gives back the ids it took before the merged page takes them again,
 		// and the merged page is a page again before the others point to it.
 		order := make([]store.Revision, 0, len(revs))

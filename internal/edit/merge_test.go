@@ -481,3 +481,58 @@ func TestMergeTopics(t *testing.T) {
 		}
 	})
 }
+
+// Merges chain: A into B, then B into C. A reference to A made later goes to C; the first merge
+// is reverted only after the second.
+func TestMergeChain(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		f := newMergeFixture(t, s)
+		third, _, err := f.svc.Create(ctx, f.ann, "", wiki.KindPerson, &wiki.Person{Name: "S. Kon"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		first, err := f.svc.Merge(ctx, f.mod, "", f.dup, f.kept)
+		if err != nil {
+			t.Fatal(err)
+		}
+		second, err := f.svc.Merge(ctx, f.mod, "", f.kept, third)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := creditTargets(t, s, third); len(got) != 4 {
+			t.Errorf("works crediting the last page = %v, want all four credits", got)
+		}
+		_, err = f.svc.UpdateWork(ctx, f.ann, "", f.memories, headOf(t, s, f.memories), func(ctx context.Context, c *edit.Changes, w *wiki.Work) error {
+			w.Credits = append(w.Credits, wiki.Credit{Key: "c8", Person: wiki.Ref(f.dup), Role: "Screenplay"})
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if w := headDoc[*wiki.Work](t, s, f.memories); int64(w.Credits[len(w.Credits)-1].Person) != third {
+			t.Errorf("a new credit of the first page points to %d, want %d", w.Credits[len(w.Credits)-1].Person, third)
+		}
+		if _, err := f.svc.RevertMerge(ctx, f.mod, first.Changeset, ""); err == nil || !strings.Contains(err.Error(), "revert that merge first") {
+			t.Errorf("revert of the first merge before the second: err = %v", err)
+		}
+		if _, err := f.svc.RevertMerge(ctx, f.mod, second.Changeset, ""); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := f.svc.RevertMerge(ctx, f.mod, first.Changeset, ""); err != nil {
+			t.Fatal(err)
+		}
+		if e, _ := s.Entity(ctx, f.dup); e.MergedInto != 0 {
+			t.Errorf("first page still redirects to %d", e.MergedInto)
+		}
+	})
+}
+
+func headOf(t *testing.T, s *store.Store, id int64) int {
+	t.Helper()
+	e, err := s.Entity(context.Background(), id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return e.Head
+}
