@@ -27,10 +27,11 @@ func TestMergeForm(t *testing.T) {
 		_, err := svc.Apply(ctx, annID, "new pages", func(c *edit.Changes) error {
 			var err error
 			if dup, err = c.Create(ctx, wiki.KindPerson, &wiki.Person{Name: "Satoshi Kon", BirthPlace: "Sapporo",
-				ExternalIDs: []wiki.ExternalID{{Site: "madb", ID: "M100"}}}); err != nil {
+				ExternalIDs: []wiki.ExternalID{{Site: "madb", ID: "M100"}, {Site: "wikidata", ID: "Q1"}}}); err != nil {
 				return err
 			}
-			if kept, err = c.Create(ctx, wiki.KindPerson, &wiki.Person{Name: "Satoshi Kon", NativeName: "今敏"}); err != nil {
+			if kept, err = c.Create(ctx, wiki.KindPerson, &wiki.Person{Name: "Satoshi Kon", NativeName: "今敏",
+				ExternalIDs: []wiki.ExternalID{{Site: "wikidata", ID: "Q2"}}}); err != nil {
 				return err
 			}
 			work, err = c.Create(ctx, wiki.KindWork, &wiki.Work{Name: "Memories", Medium: wiki.MediumFilm,
@@ -82,6 +83,9 @@ func TestMergeForm(t *testing.T) {
 		if got := text(doc.Find("#merge-into")); !strings.Contains(got, "今敏") {
 			t.Errorf("kept side = %q, want its native name", got)
 		}
+		if got := text(doc.Find("#merge-dropped")); !strings.Contains(got, "Wikidata Q1 stays on the redirect") {
+			t.Errorf("what the kept page does not take = %q, want the Wikidata id", got)
+		}
 		// Pages that cannot be kept are refused on the form, not with an error.
 		for into, want := range map[string]string{
 			"Nobody":                               "No other person",
@@ -126,7 +130,7 @@ func TestMergeForm(t *testing.T) {
 		if a, _ := anon.page(workPath, http.StatusOK).Find(`a[href="` + keptPath + `"]`).Attr("href"); a == "" {
 			t.Error("the work does not link to the kept page")
 		}
-		for _, path := range []string{"/search?q=satoshi+kon", "/external/madb/M100"} {
+		for _, path := range []string{"/search?q=satoshi+kon", "/external/madb/M100", "/external/wikidata/Q1", "/external/wikidata/Q2"} {
 			res := anon.get(path)
 			res.Body.Close()
 			if loc := res.Header.Get("Location"); loc != keptPath {
