@@ -139,7 +139,7 @@ func (c *Changes) repropose(ctx context.Context, p *proposal, doc wiki.Document)
 		return err
 	}
 	if p.base == 0 && p.entity.Head == 0 && doc.Title() != p.doc.Title() {
-		if err := c.tx.SetHead(ctx, p.entity.ID, 0, 0, doc.Title(), segment(p.entity.Kind, doc)); err != nil {
+		if err := c.tx.SetHead(ctx, p.entity.ID, 0, 0, doc.Title(), segment(p.entity.Kind, doc), 0); err != nil {
 			return err
 		}
 		p.entity.Name = doc.Title()

@@ -114,6 +114,11 @@ type Changes struct {
 	described []string
 	// put counts the proposals this changeset wrote, new or replaced.
 	put int
+	// merging is set in a changeset that merges pages or reverts a merge: it changes which
+	// page a fact is on, not the fact, so sources keep their attributions. unmerging is set in
+	// a revert of a merge, which may change the redirect and keeps references to it as they
+	// were (another changeset's references follow redirects, see check).
+	merging, unmerging bool
 }
 
 type proposal struct {
@@ -258,7 +263,7 @@ func (c *Changes) Tx() *store.Tx { return c.tx }
 // Create adds a new entity with doc as its first revision and returns its id. In a changeset
 // that waits for review, the entity has no page until the changeset is accepted.
 func (c *Changes) Create(ctx context.Context, kind wiki.Kind, doc wiki.Document) (int64, error) {
-	if err := c.check(ctx, doc); err != nil {
+	if err := c.check(ctx, 0, doc); err != nil {
 		return 0, err
 	}
 	if c.pending {
@@ -286,7 +291,7 @@ func (c *Changes) Create(ctx context.Context, kind wiki.Kind, doc wiki.Document)
 func (c *Changes) Update(ctx context.Context, id int64, base int, doc wiki.Document) error {
 	if p, ok := c.proposed[id]; ok {
 		// A second change to an entity this changeset already proposes a document for.
-		if err := c.check(ctx, doc); err != nil {
+		if err := c.check(ctx, id, doc); err != nil {
 			return err
 		}
 		return c.repropose(ctx, p, doc)
@@ -300,6 +305,9 @@ func (c *Changes) Update(ctx context.Context, id int64, base int, doc wiki.Docum
 	}
 	if e.Locked && !c.role.Can(auth.EditLocked) {
 		return refused("“%s” is locked: only trusted editors can change it.", e.Name)
+	}
+	if e.MergedInto != 0 && !c.unmerging {
+		return wiki.Invalid("“%s” was merged into another page (#%d): edit that one, or revert the merge", e.Name, e.MergedInto)
 	}
 	if base != e.Head {
 		if base <= 0 || base > e.Head {
@@ -323,7 +331,7 @@ func (c *Changes) Update(ctx context.Context, id int64, base int, doc wiki.Docum
 		}
 		doc = merged
 	}
-	if err := c.check(ctx, doc); err != nil {
+	if err := c.check(ctx, id, doc); err != nil {
 		return err
 	}
 	if c.pending {
@@ -422,7 +430,7 @@ func (c *Changes) write(ctx context.Context, e store.Entity, doc wiki.Document) 
 		}
 		// A value the edit changed is no longer what a source said it was. (Reattribute
 		// changes the document, which the caller still holds: it gets a copy.)
-		if len(wiki.SourcesOf(doc)) > 0 {
+		if len(wiki.SourcesOf(doc)) > 0 && !c.merging {
 			doc = wiki.Clone(doc)
 			wiki.Reattribute(old, doc)
 		}
@@ -436,6 +444,9 @@ func (c *Changes) write(ctx context.Context, e store.Entity, doc wiki.Document) 
 	}
 	changes := wiki.Diff(old, doc, func(int64) string { return "" })
 	points := len(changes)
+	if c.merging {
+		points = 0 // a merge moves facts between pages and adds none
+	}
 	// A page Create just made points to this revision already and has no rows to replace. (A
 	// page created by a changeset that waited for review is not fresh when it is approved.)
 	fresh := c.born[e.ID] && e.Head == 0
@@ -457,7 +468,7 @@ func (c *Changes) write(ctx context.Context, e store.Entity, doc wiki.Document) 
 		return err
 	}
 	if !fresh {
-		if err := c.tx.SetHead(ctx, e.ID, e.Head, rev.Number, doc.Title(), segment(e.Kind, doc)); err != nil {
+		if err := c.tx.SetHead(ctx, e.ID, e.Head, rev.Number, doc.Title(), segment(e.Kind, doc), wiki.MergedInto(doc)); err != nil {
 			return err
 		}
 	}
@@ -478,18 +489,40 @@ func (c *Changes) write(ctx context.Context, e store.Entity, doc wiki.Document) 
 	return nil
 }
 
-// check validates doc and makes sure every entity it points to exists with the right kind: an
-// entity with a page, or one this changeset creates.
-func (c *Changes) check(ctx context.Context, doc wiki.Document) error {
+// check validates doc, the document of entity self (0 for a new one), and makes sure every entity
+// it points to exists with the right kind: an entity with a page, or one this changeset creates.
+// A reference to a page merged into another becomes a reference to the kept page, so that an
+// edit made from a form opened before the merge, or waiting in the queue, follows it too.
+func (c *Changes) check(ctx context.Context, self int64, doc wiki.Document) error {
 	if err := wiki.Clean(doc); err != nil {
 		return err
 	}
 	if err := doc.Validate(); err != nil {
 		return err
 	}
+	// A merge into a page that was later merged into another makes a chain: a few steps are
+	// followed, more are not made (Merge refuses to merge into a redirect).
+	for range maxRedirects {
+		moved, err := c.refs(ctx, self, doc)
+		if err != nil || !moved {
+			return err
+		}
+		if err := doc.Validate(); err != nil {
+			return err
+		}
+	}
+	return wiki.Invalid("a page this edit points to redirects more than %d times", maxRedirects)
+}
+
+// maxRedirects is how many redirects check follows from one reference.
+const maxRedirects = 4
+
+// refs checks the references of doc, as check does, and moves those to redirects to the pages
+// they redirect to; it reports whether it moved any, to be checked again.
+func (c *Changes) refs(ctx context.Context, self int64, doc wiki.Document) (bool, error) {
 	targets := doc.Refs()
 	if len(targets) == 0 {
-		return nil
+		return false, nil
 	}
 	// Entities this changeset created, or the batch knows, are known already; only the others
 	// are looked up.
@@ -501,7 +534,7 @@ func (c *Changes) check(ctx context.Context, doc wiki.Document) error {
 	}
 	found, err := c.tx.EntitiesByID(ctx, ids)
 	if err != nil {
-		return err
+		return false, err
 	}
 	if c.known != nil {
 		for id, e := range found {
@@ -517,13 +550,21 @@ func (c *Changes) check(ctx context.Context, doc wiki.Document) error {
 			e, ok = store.Entity{ID: t.ID, Kind: kind, Name: fmt.Sprintf("#%d", t.ID)}, true
 		}
 		if !ok {
-			return wiki.Invalid("the %s #%d it points to does not exist", t.Kind, t.ID)
+			return false, wiki.Invalid("the %s #%d it points to does not exist", t.Kind, t.ID)
 		}
 		if e.Kind != t.Kind {
-			return wiki.Invalid("%s is a %s, not a %s", e.Name, e.Kind, t.Kind)
+			return false, wiki.Invalid("%s is a %s, not a %s", e.Name, e.Kind, t.Kind)
 		}
 	}
-	return nil
+	moved := false
+	if !c.unmerging {
+		for _, t := range targets {
+			if e := found[t.ID]; e.MergedInto != 0 && wiki.Retarget(self, doc, e.ID, e.MergedInto) {
+				moved = true
+			}
+		}
+	}
+	return moved, nil
 }
 
 // names resolves the references of the given documents, for describing conflicts.

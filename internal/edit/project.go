@@ -45,8 +45,8 @@ func project(ctx context.Context, tx *store.Tx, id int64, kind wiki.Kind, doc, o
 // workFacts is a work's row of the facts projection; nil for other kinds.
 func workFacts(doc wiki.Document) *store.WorkFacts {
 	w, ok := doc.(*wiki.Work)
-	if !ok {
-		return nil
+	if !ok || w.MergedInto != 0 {
+		return nil // a redirect is listed as the work it was merged into
 	}
 	return &store.WorkFacts{Medium: w.Medium, StartDate: w.StartDate, EndDate: w.EndDate, Episodes: w.Episodes,
 		OriginalTitle: w.OriginalTitle}

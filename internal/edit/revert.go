@@ -14,7 +14,17 @@ import (
 // Revert makes a new revision of entity id whose document is that of revision number. History is
 // kept: the revisions after number stay, and the revert is one more. Like any edit, a revert by
 // an editor whose edits are reviewed waits in the queue.
+//
+// Reverting a page that a merge made a redirect reverts the whole merge (see RevertMerge): the
+// page and the references to it come back together.
 func (s *Service) Revert(ctx context.Context, author, id int64, number int, summary string) (Result, error) {
+	if e, err := s.Store.Entity(ctx, id); err == nil && e.MergedInto != 0 {
+		rev, err := s.Store.Revision(ctx, id, e.Head)
+		if err != nil {
+			return Result{}, err
+		}
+		return s.RevertMerge(ctx, author, rev.ChangesetID, summary)
+	}
 	if summary == "" {
 		summary = fmt.Sprintf("Reverted to revision %d", number)
 	}

@@ -73,7 +73,7 @@ func (s *Service) Approve(ctx context.Context, changeset, moderator int64) (Resu
 				return err
 			}
 			if p.Base == 0 {
-				if err := c.check(ctx, doc); err != nil {
+				if err := c.check(ctx, p.Entity.ID, doc); err != nil {
 					return err
 				}
 				err = c.write(ctx, p.Entity, doc)

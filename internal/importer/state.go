@@ -100,6 +100,9 @@ func loadState(ctx context.Context, s *store.Store, set *dataset.Set) (*state, e
 		if err != nil {
 			return fmt.Errorf("importer: work %d: %w", h.Entity.ID, err)
 		}
+		if wiki.MergedInto(doc) != 0 {
+			return nil // a redirect: its records are the kept work's (store.ImportRecords)
+		}
 		st.saved(h.Entity.ID, doc)
 		return nil
 	})

@@ -46,6 +46,9 @@ const maxTerms = 64
 // entity's current revision.
 func Terms(kind wiki.Kind, doc wiki.Document) []Term {
 	var t terms
+	if wiki.MergedInto(doc) != 0 {
+		return nil // a redirect is found as the page it was merged into
+	}
 	switch d := doc.(type) {
 	case *wiki.Work:
 		t.add(FieldName, d.Name)
@@ -69,12 +72,16 @@ func Terms(kind wiki.Kind, doc wiki.Document) []Term {
 		t.romaji(FieldReading, d.OriginalName)
 	case *wiki.Person:
 		t.name(d.Name, d.NativeName, d.NameKana)
+		t.aliases(d.Aliases)
 	case *wiki.Character:
 		t.name(d.Name, d.NativeName, d.NameKana)
+		t.aliases(d.Aliases)
 	case *wiki.Company:
 		t.name(d.Name, d.NativeName, d.NameKana)
+		t.aliases(d.Aliases)
 	case *wiki.Topic:
 		t.name(d.Name, d.NativeName, "")
+		t.aliases(d.Aliases)
 	default:
 		t.add(FieldName, doc.Title())
 	}
@@ -103,6 +110,13 @@ func (t *terms) add(f Field, text string) {
 		}
 		t.seen[key] = true
 		t.list = append(t.list, Term{Field: f, Key: key, Text: text})
+	}
+}
+
+// aliases adds other names of a page (a name it had before a duplicate was merged into it).
+func (t *terms) aliases(list []string) {
+	for _, a := range list {
+		t.add(FieldTitle, a)
 	}
 }
 

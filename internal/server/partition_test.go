@@ -19,7 +19,7 @@ const (
 	// revisionRead reads one revision of an entity: an edit's base revision, among others.
 	revisionRead = "r.entity_id = $1 AND r.number = $2"
 	// linkLookup finds the page a [[link]] of wiki text points to.
-	linkLookup = "FROM entities WHERE name_key = $1 AND head > 0 ORDER BY id"
+	linkLookup = "FROM entities WHERE name_key = $1 AND head > 0 AND merged_into = 0 ORDER BY id"
 )
 
 // proxiedSite starts an instance whose connections to a fresh PostgreSQL database go through a

@@ -62,6 +62,8 @@ func Routes(app *web.App) http.Handler {
 		mux.Handle("GET "+p+"/diff", h(app.Diff(seg)))
 		mux.Handle("POST "+p+"/revert", h(app.Revert(seg)))
 		mux.Handle("POST "+p+"/lock", h(app.Lock(seg)))
+		mux.Handle("GET "+p+"/merge", private(h(app.MergeForm(seg))))
+		mux.Handle("POST "+p+"/merge", private(h(app.Merge(seg))))
 		mux.Handle("POST "+p+"/watch", h(app.Watch(seg)))
 		mux.Handle("GET "+p+"/edit", private(h(app.EditForm(seg))))
 		mux.Handle("POST "+p+"/edit", private(h(app.Edit(seg))))

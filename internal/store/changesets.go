@@ -173,7 +173,7 @@ func (c *conn) attachEntities(ctx context.Context, list []Changeset) error {
 		var csID int64
 		var e Entity
 		var locked int
-		if err := rows.Scan(&csID, &e.ID, &e.Kind, &e.Head, &e.Name, &e.Segment, &e.UpdatedAt, &locked); err != nil {
+		if err := rows.Scan(&csID, &e.ID, &e.Kind, &e.Head, &e.Name, &e.Segment, &e.UpdatedAt, &locked, &e.MergedInto); err != nil {
 			return err
 		}
 		e.Locked = locked != 0
@@ -285,7 +285,7 @@ func (c *conn) PendingProposal(ctx context.Context, author, entity int64) (Propo
 		FROM proposals p JOIN changesets c ON c.id = p.changeset_id JOIN entities e ON e.id = p.entity_id
 		WHERE p.entity_id = ? AND c.author_id = ? AND c.status = ? ORDER BY p.changeset_id DESC LIMIT 1`,
 		entity, author, StatusPending).Scan(&p.ChangesetID, &p.Position, &p.Base, &doc, &e.ID, &e.Kind, &e.Head, &e.Name,
-		&e.Segment, &e.UpdatedAt, &locked)
+		&e.Segment, &e.UpdatedAt, &locked, &e.MergedInto)
 	if err != nil {
 		return Proposal{}, fmt.Errorf("store: pending proposal for %d: %w", entity, c.mapErr(err))
 	}
@@ -309,7 +309,7 @@ func (c *conn) Proposals(ctx context.Context, changesetID int64) ([]Proposal, er
 		var locked int
 		e := &p.Entity
 		if err := rows.Scan(&p.ChangesetID, &p.Position, &p.Base, &doc, &e.ID, &e.Kind, &e.Head, &e.Name, &e.Segment,
-			&e.UpdatedAt, &locked); err != nil {
+			&e.UpdatedAt, &locked, &e.MergedInto); err != nil {
 			return nil, err
 		}
 		e.Locked = locked != 0
@@ -383,4 +383,13 @@ func (c *conn) ChangesetRevisions(ctx context.Context, changesetID int64) ([]Rev
 		out = append(out, r)
 	}
 	return out, rows.Err()
+}
+
+// HasPendingEdits reports whether a changeset waiting for review proposes a document for entity
+// id.
+func (c *conn) HasPendingEdits(ctx context.Context, id int64) (bool, error) {
+	var pending bool
+	err := c.queryRow(ctx, `SELECT EXISTS (SELECT 1 FROM proposals p JOIN changesets c ON c.id = p.changeset_id
+		WHERE p.entity_id = ? AND c.status = ?)`, id, StatusPending).Scan(&pending)
+	return pending, c.mapErr(err)
 }

@@ -23,6 +23,9 @@ type Entity struct {
 	UpdatedAt time.Time
 	// Locked entities may be changed only by trusted editors and above.
 	Locked bool
+	// MergedInto is the entity this one was merged into, whose page its page redirects to;
+	// 0 for a page of its own.
+	MergedInto int64
 }
 
 // Path is the canonical address of the entity's page.
@@ -58,12 +61,12 @@ func NameKey(name string) string {
 	return strings.ToLower(strings.Join(strings.Fields(norm.NFC.String(name)), " "))
 }
 
-const entityColumns = `id, kind, head, name, segment, updated_at, locked`
+const entityColumns = `id, kind, head, name, segment, updated_at, locked, merged_into`
 
 func scanEntity(row interface{ Scan(...any) error }) (Entity, error) {
 	var e Entity
 	var locked int
-	err := row.Scan(&e.ID, &e.Kind, &e.Head, &e.Name, &e.Segment, &e.UpdatedAt, &locked)
+	err := row.Scan(&e.ID, &e.Kind, &e.Head, &e.Name, &e.Segment, &e.UpdatedAt, &locked, &e.MergedInto)
 	e.Locked = locked != 0
 	return e, err
 }
@@ -141,10 +144,10 @@ func (c *conn) EntitiesByID(ctx context.Context, ids []int64) (map[int64]Entity,
 }
 
 // EntitiesByName finds the entities of a kind with this name, ignoring case and spacing, oldest
-// first.
+// first. Redirects are left out: a name picks the page that was kept.
 func (c *conn) EntitiesByName(ctx context.Context, kind wiki.Kind, name string) ([]Entity, error) {
 	list, err := c.entities(ctx, `SELECT `+entityColumns+` FROM entities
-		WHERE kind = ? AND name_key = ? AND head > 0 ORDER BY id`, kind, NameKey(name))
+		WHERE kind = ? AND name_key = ? AND head > 0 AND merged_into = 0 ORDER BY id`, kind, NameKey(name))
 	if err != nil {
 		return nil, fmt.Errorf("store: %s named %q: %w", kind, name, err)
 	}
@@ -152,23 +155,23 @@ func (c *conn) EntitiesByName(ctx context.Context, kind wiki.Kind, name string) 
 }
 
 // EntitiesNamed finds entities of any kind with this name, oldest first: the targets of a
-// [[Title]] link.
+// [[Title]] link. Redirects are left out.
 func (c *conn) EntitiesNamed(ctx context.Context, name string) ([]Entity, error) {
-	return c.entities(ctx, `SELECT `+entityColumns+` FROM entities WHERE name_key = ? AND head > 0 ORDER BY id`, NameKey(name))
+	return c.entities(ctx, `SELECT `+entityColumns+` FROM entities WHERE name_key = ? AND head > 0 AND merged_into = 0 ORDER BY id`, NameKey(name))
 }
 
-// RecentEntities lists the most recently changed entities of a kind.
+// RecentEntities lists the most recently changed entities of a kind, redirects left out.
 func (c *conn) RecentEntities(ctx context.Context, kind wiki.Kind, limit int) ([]Entity, error) {
-	return c.entities(ctx, `SELECT `+entityColumns+` FROM entities WHERE kind = ? AND head > 0
+	return c.entities(ctx, `SELECT `+entityColumns+` FROM entities WHERE kind = ? AND head > 0 AND merged_into = 0
 		ORDER BY updated_at DESC, id DESC LIMIT ?`, kind, limit)
 }
 
 // SetHead makes revision head the entity's current one, provided the current one is still
-// expected (compare-and-set); otherwise it returns ErrConflict. Name and segment are the
-// projection of the new document.
-func (tx *Tx) SetHead(ctx context.Context, id int64, expected, head int, name, segment string) error {
-	res, err := tx.exec(ctx, `UPDATE entities SET head = ?, name = ?, name_key = ?, segment = ?, updated_at = ?
-		WHERE id = ? AND head = ?`, head, name, NameKey(name), segment, now(), id, expected)
+// expected (compare-and-set); otherwise it returns ErrConflict. Name, segment and mergedInto
+// are the projection of the new document.
+func (tx *Tx) SetHead(ctx context.Context, id int64, expected, head int, name, segment string, mergedInto int64) error {
+	res, err := tx.exec(ctx, `UPDATE entities SET head = ?, name = ?, name_key = ?, segment = ?, merged_into = ?, updated_at = ?
+		WHERE id = ? AND head = ?`, head, name, NameKey(name), segment, mergedInto, now(), id, expected)
 	if err != nil {
 		return fmt.Errorf("store: set head of %d: %w", id, err)
 	}

@@ -79,7 +79,7 @@ func (c *conn) ExternalIDOwners(ctx context.Context, ids []wiki.ExternalID) (map
 // EntityByExternalID finds the entity that carries id on site, the oldest when several do;
 // ErrNotFound when none does.
 func (c *conn) EntityByExternalID(ctx context.Context, site, id string) (Entity, error) {
-	e, err := scanEntity(c.queryRow(ctx, `SELECT e.id, e.kind, e.head, e.name, e.segment, e.updated_at, e.locked
+	e, err := scanEntity(c.queryRow(ctx, `SELECT `+prefixed("e", entityColumns)+`
 		FROM external_ids x JOIN entities e ON e.id = x.entity_id WHERE x.site = ? AND x.value = ? AND e.head > 0 ORDER BY e.id LIMIT 1`, site, id))
 	if err != nil {
 		return Entity{}, fmt.Errorf("store: %s id %q: %w", site, id, c.mapErr(err))
@@ -88,9 +88,11 @@ func (c *conn) EntityByExternalID(ctx context.Context, site, id string) (Entity,
 }
 
 // ExternalIDs lists every id the wiki knows on a site with the entity carrying it (the oldest
-// when several do), for importers matching records to pages.
+// when several do), for importers matching records to pages. An id a redirect keeps maps to the
+// page it was merged into.
 func (c *conn) ExternalIDs(ctx context.Context, site string) (map[string]int64, error) {
-	rows, err := c.query(ctx, `SELECT value, entity_id FROM external_ids WHERE site = ? ORDER BY entity_id DESC`, site)
+	rows, err := c.query(ctx, `SELECT x.value, CASE WHEN e.merged_into <> 0 THEN e.merged_into ELSE x.entity_id END
+		FROM external_ids x JOIN entities e ON e.id = x.entity_id WHERE x.site = ? ORDER BY x.entity_id DESC`, site)
 	if err != nil {
 		return nil, fmt.Errorf("store: %s ids: %w", site, err)
 	}
@@ -168,10 +170,12 @@ type ImportRecord struct {
 	UpdatedAt    time.Time
 }
 
-// ImportRecords lists what every record of a data set gave last time, keyed by record id.
+// ImportRecords lists what every record of a data set gave last time, keyed by record id. A
+// record of a page since merged into another is the kept page's now.
 func (c *conn) ImportRecords(ctx context.Context, source string) (map[string]ImportRecord, error) {
-	rows, err := c.query(ctx, `SELECT source, record, entity_id, version, hash, contribution, updated_at
-		FROM import_records WHERE source = ?`, source)
+	rows, err := c.query(ctx, `SELECT r.source, r.record, CASE WHEN e.merged_into <> 0 THEN e.merged_into ELSE r.entity_id END,
+			r.version, r.hash, r.contribution, r.updated_at
+		FROM import_records r JOIN entities e ON e.id = r.entity_id WHERE r.source = ?`, source)
 	if err != nil {
 		return nil, fmt.Errorf("store: import records of %s: %w", source, err)
 	}
@@ -228,9 +232,10 @@ func (tx *Tx) Savepoint(ctx context.Context, fn func() error) error {
 	return nil
 }
 
-// NamesOfKind lists the id and name of every entity of a kind with an accepted revision.
+// NamesOfKind lists the id and name of every entity of a kind with an accepted revision that is
+// not a redirect.
 func (c *conn) NamesOfKind(ctx context.Context, kind wiki.Kind) (map[int64]string, error) {
-	rows, err := c.query(ctx, `SELECT id, name FROM entities WHERE kind = ? AND head > 0`, kind)
+	rows, err := c.query(ctx, `SELECT id, name FROM entities WHERE kind = ? AND head > 0 AND merged_into = 0`, kind)
 	if err != nil {
 		return nil, fmt.Errorf("store: names of %s: %w", kind, err)
 	}

@@ -194,3 +194,24 @@ func (c *conn) VoiceRoles(ctx context.Context, id int64, person bool) ([]VoiceRo
 	}
 	return out, rows.Err()
 }
+
+// LinkSources lists the entities with a page whose documents point to target (as the target of
+// a link or the character of a voice role), at most limit of them, in id order: the documents a
+// merge of target rewrites.
+func (c *conn) LinkSources(ctx context.Context, target int64, limit int) ([]int64, error) {
+	rows, err := c.query(ctx, `SELECT DISTINCT l.source_id FROM links l JOIN entities e ON e.id = l.source_id
+		WHERE (l.target_id = ? OR l.via_id = ?) AND e.head > 0 ORDER BY l.source_id LIMIT ?`, target, target, limit)
+	if err != nil {
+		return nil, fmt.Errorf("store: sources of links to %d: %w", target, err)
+	}
+	defer rows.Close()
+	var out []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		out = append(out, id)
+	}
+	return out, rows.Err()
+}

@@ -28,10 +28,24 @@ func (c *conn) Watching(ctx context.Context, userID, entityID int64) (bool, erro
 	return n > 0, c.mapErr(err)
 }
 
-// Watched lists the entities an account watches, by name.
+// Watched lists the entities an account watches, by name. A page merged into another is left
+// out: its watchers watch the kept page (see MoveWatches).
 func (c *conn) Watched(ctx context.Context, userID int64) ([]Entity, error) {
 	return c.entities(ctx, `SELECT `+prefixed("e", entityColumns)+` FROM watches w JOIN entities e ON e.id = w.entity_id
-		WHERE w.user_id = ? AND e.head > 0 ORDER BY e.name_key, e.id`, userID)
+		WHERE w.user_id = ? AND e.head > 0 AND e.merged_into = 0 ORDER BY e.name_key, e.id`, userID)
+}
+
+// MoveWatches makes every account that watches entity from watch entity into as well, when a
+// merge makes from a redirect to into. The watches of from stay, so that they hold again if the
+// merge is reverted.
+func (tx *Tx) MoveWatches(ctx context.Context, from, into int64) error {
+	_, err := tx.exec(ctx, `INSERT INTO watches (user_id, entity_id, created_at)
+		SELECT user_id, ?, ? FROM watches WHERE entity_id = ?
+		ON CONFLICT (user_id, entity_id) DO NOTHING`, into, now(), from)
+	if err != nil {
+		return fmt.Errorf("store: move watches of %d: %w", from, err)
+	}
+	return nil
 }
 
 // FeedToken returns the secret that opens an account's watchlist feed to a feed reader, which

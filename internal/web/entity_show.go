@@ -26,6 +26,9 @@ func (a *App) loadEntity(w http.ResponseWriter, r *http.Request, segment, suffix
 	if err != nil {
 		return store.Entity{}, false, err
 	}
+	if e.MergedInto != 0 && suffix != "/history" && suffix != "/diff" && suffix != "/revert" {
+		return e, false, a.mergedRedirect(w, r, e, suffix) // its history stays readable
+	}
 	if e.Segment != segment || slug != wiki.Slugify(e.Name) {
 		target := e.Path() + suffix
 		if r.URL.RawQuery != "" {

@@ -19,6 +19,11 @@ func (a *App) External(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	if e.MergedInto != 0 { // an id a merged page kept leads to the page it was merged into
+		if e, err = a.store.Entity(r.Context(), e.MergedInto); err != nil {
+			return err
+		}
+	}
 	http.Redirect(w, r, e.Path(), http.StatusSeeOther)
 	return nil
 }

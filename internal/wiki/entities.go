@@ -21,13 +21,17 @@ type Episode struct {
 	AirDate      string `json:"air_date,omitempty" wiki:"Air date"`
 	Summary      string `json:"summary,omitempty" wiki:"Summary"`
 	Description  string `json:"description,omitempty" wiki:"Description"`
+	// MergedInto makes the episode a redirect to another (see wiki.MergedInto).
+	MergedInto Ref `json:"merged_into,omitempty" wiki:"Merged into"`
 }
 
 // Title returns the episode's name.
 func (e *Episode) Title() string { return e.Name }
 
-// Refs lists the work the episode belongs to.
-func (e *Episode) Refs() []Target { return refs(KindWork, e.Work) }
+// Refs lists the work the episode belongs to, and the episode it was merged into.
+func (e *Episode) Refs() []Target {
+	return append(refs(KindWork, e.Work), refs(KindEpisode, e.MergedInto)...)
+}
 
 // Validate reports every problem with the episode.
 func (e *Episode) Validate() error {
@@ -54,13 +58,16 @@ type Character struct {
 	Summary     string   `json:"summary,omitempty" wiki:"Summary"`
 	Description string   `json:"description,omitempty" wiki:"Description"`
 	Sources     []Source `json:"sources,omitempty" wiki:"Sources"`
+	Aliases     []string `json:"aliases,omitempty" wiki:"Aliases"`
+	// MergedInto makes the page a redirect to another of its kind (see wiki.MergedInto).
+	MergedInto Ref `json:"merged_into,omitempty" wiki:"Merged into"`
 }
 
 // Title returns the character's name.
 func (c *Character) Title() string { return c.Name }
 
-// Refs returns nothing: a character's appearances are owned by works.
-func (c *Character) Refs() []Target { return nil }
+// Refs returns only the character the page was merged into, if any: a character's appearances are owned by works.
+func (c *Character) Refs() []Target { return refs(KindCharacter, c.MergedInto) }
 
 // Validate reports every problem with the character.
 func (c *Character) Validate() error {
@@ -70,6 +77,7 @@ func (c *Character) Validate() error {
 	p.text("summary", c.Summary, 2000)
 	p.text("description", c.Description, MaxText)
 	p.sources(c.Sources)
+	p.aliases(c.Aliases)
 	return p.err()
 }
 
@@ -85,13 +93,16 @@ type Person struct {
 	Description string       `json:"description,omitempty" wiki:"Description"`
 	ExternalIDs []ExternalID `json:"external_ids,omitempty" wiki:"External ids"`
 	Sources     []Source     `json:"sources,omitempty" wiki:"Sources"`
+	Aliases     []string     `json:"aliases,omitempty" wiki:"Aliases"`
+	// MergedInto makes the page a redirect to another of its kind (see wiki.MergedInto).
+	MergedInto Ref `json:"merged_into,omitempty" wiki:"Merged into"`
 }
 
 // Title returns the person's name.
 func (p *Person) Title() string { return p.Name }
 
-// Refs returns nothing: a person's credits are owned by works.
-func (p *Person) Refs() []Target { return nil }
+// Refs returns only the person the page was merged into, if any: a person's credits are owned by works.
+func (p *Person) Refs() []Target { return refs(KindPerson, p.MergedInto) }
 
 // Validate reports every problem with the person.
 func (p *Person) Validate() error {
@@ -109,6 +120,7 @@ func (p *Person) Validate() error {
 	v.externalIDs(KindPerson, p.ExternalIDs)
 	v.unique("external ids", keysOf(p.ExternalIDs))
 	v.sources(p.Sources)
+	v.aliases(p.Aliases)
 	return v.err()
 }
 
@@ -123,13 +135,16 @@ type Company struct {
 	Description string       `json:"description,omitempty" wiki:"Description"`
 	ExternalIDs []ExternalID `json:"external_ids,omitempty" wiki:"External ids"`
 	Sources     []Source     `json:"sources,omitempty" wiki:"Sources"`
+	Aliases     []string     `json:"aliases,omitempty" wiki:"Aliases"`
+	// MergedInto makes the page a redirect to another of its kind (see wiki.MergedInto).
+	MergedInto Ref `json:"merged_into,omitempty" wiki:"Merged into"`
 }
 
 // Title returns the company's name.
 func (c *Company) Title() string { return c.Name }
 
-// Refs returns nothing: a company's works are owned by works.
-func (c *Company) Refs() []Target { return nil }
+// Refs returns only the company the page was merged into, if any: a company's works are owned by works.
+func (c *Company) Refs() []Target { return refs(KindCompany, c.MergedInto) }
 
 // Validate reports every problem with the company.
 func (c *Company) Validate() error {
@@ -143,6 +158,7 @@ func (c *Company) Validate() error {
 	p.externalIDs(KindCompany, c.ExternalIDs)
 	p.unique("external ids", keysOf(c.ExternalIDs))
 	p.sources(c.Sources)
+	p.aliases(c.Aliases)
 	return p.err()
 }
 
@@ -155,12 +171,16 @@ type Topic struct {
 	Description string       `json:"description,omitempty" wiki:"Description"`
 	ExternalIDs []ExternalID `json:"external_ids,omitempty" wiki:"External ids"`
 	Sources     []Source     `json:"sources,omitempty" wiki:"Sources"`
+	Aliases     []string     `json:"aliases,omitempty" wiki:"Aliases"`
+	// MergedInto makes the page a redirect to another of its kind (see wiki.MergedInto).
+	MergedInto Ref `json:"merged_into,omitempty" wiki:"Merged into"`
 }
 
 // Title returns the topic's name.
 func (t *Topic) Title() string { return t.Name }
 
-// Refs returns nothing: works point to topics, not the other way.
+// Refs returns nothing: works point to topics, not the other way. (A topic merged into another
+// names it, but the document does not know which kind of topic it is: Merge checks it.)
 func (t *Topic) Refs() []Target { return nil }
 
 // Validate reports every problem with the topic.
@@ -174,6 +194,7 @@ func (t *Topic) Validate() error {
 	p.externalIDs(KindFranchise, t.ExternalIDs)
 	p.unique("external ids", keysOf(t.ExternalIDs))
 	p.sources(t.Sources)
+	p.aliases(t.Aliases)
 	return p.err()
 }
 
@@ -285,6 +306,15 @@ func (p *problems) unique(field string, keys []string) {
 		}
 		seen[k] = true
 	}
+}
+
+// aliases checks a list of other names: each given, not too long, and listed once.
+func (p *problems) aliases(list []string) {
+	for _, a := range list {
+		p.required("alias", a)
+		p.limit("alias", a, 300)
+	}
+	p.unique("aliases", list)
 }
 
 func (p problems) err() error {

@@ -32,8 +32,12 @@ const (
 	RelEpisodeOf   Rel = "episode_of"
 )
 
-// Links derives the projection rows of entity id from its document.
+// Links derives the projection rows of entity id from its document. A redirect has none: the
+// page it was merged into holds what it said.
 func Links(id int64, doc Document) []Link {
+	if MergedInto(doc) != 0 {
+		return nil
+	}
 	switch d := doc.(type) {
 	case *Work:
 		return workLinks(id, d)

@@ -41,6 +41,8 @@ type Work struct {
 	Associations   []Ref           `json:"associations,omitempty" wiki:"Associations"`
 	Relations      []Relation      `json:"relations,omitempty" wiki:"Related works"`
 	Sources        []Source        `json:"sources,omitempty" wiki:"Sources"`
+	// MergedInto makes the work a redirect to another (see wiki.MergedInto).
+	MergedInto Ref `json:"merged_into,omitempty" wiki:"Merged into"`
 }
 
 // Release is one regional release of a work: where, in which language, under which title, when.
@@ -189,6 +191,7 @@ func (w *Work) Refs() []Target {
 	ids = append(ids, refs(KindWork, w.Similar...)...)
 	ids = append(ids, refs(KindConcept, w.Associations...)...)
 	ids = append(ids, refs(KindFranchise, w.Franchise)...)
+	ids = append(ids, refs(KindWork, w.MergedInto)...)
 	return ids
 }
 
