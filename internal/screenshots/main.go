@@ -3,8 +3,10 @@
 // demo loaded, opens each page in a headless Chromium and captures the whole page. `make
 // screenshots` runs it into docs/screenshots/; it is not part of `make test`.
 //
-//	go run ./internal/screenshots [-out docs/screenshots] [-chromium PATH] [-pages work,person]
+//	go run ./internal/screenshots [-out docs/screenshots] [-chromium PATH] [-pages work,person] [-dark]
 //
+// -dark captures the pages in their dark colours, as a system set to dark shows them, into
+// files whose names end in -dark.
 // The browser is -chromium, else $KIOKU_CHROMIUM, else chromium on the PATH. Pictures are
 // reduced to 256 colours and compressed as well as the standard library can, so that the two
 // kept in the repository stay small.
@@ -30,6 +32,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
 
 	"kioku/internal/auth"
@@ -98,6 +101,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	fs := flag.NewFlagSet("screenshots", flag.ContinueOnError)
 	out := fs.String("out", "docs/screenshots", "folder to write the pictures to")
 	exe := fs.String("chromium", getenv("KIOKU_CHROMIUM"), "the Chromium to capture with (default: chromium on the PATH)")
+	dark := fs.Bool("dark", false, "capture the pages' dark colours")
 	only := fs.String("pages", "", "comma-separated names of the pages to capture (default: all: "+names()+")")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -140,13 +144,21 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	if err := chromedp.Do(browser); err != nil {
 		return err
 	}
+	suffix := ""
+	if *dark {
+		suffix = "-dark"
+		scheme := emulation.SetEmulatedMediaParams{Features: []*emulation.MediaFeature{{Name: "prefers-color-scheme", Value: "dark"}}}
+		if _, err := chromedp.Call(browser, emulation.SetEmulatedMedia, scheme); err != nil {
+			return err
+		}
+	}
 	for _, s := range todo {
 		path, err := s.Path(ctx, st)
 		if err != nil {
 			return err
 		}
 		for _, w := range widths {
-			file := filepath.Join(*out, s.Name+"-"+w.Name+".png")
+			file := filepath.Join(*out, s.Name+"-"+w.Name+suffix+".png")
 			if err := capture(browser, base+path, w, file); err != nil {
 				return fmt.Errorf("%s at %s: %w", s.Name, w.Name, err)
 			}
