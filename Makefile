@@ -6,7 +6,7 @@
 
 GO ?= go
 
-.PHONY: all test lint fmt bench fuzz
+.PHONY: all test lint fmt bench fuzz screenshots
 
 all: lint test
 
@@ -23,6 +23,12 @@ lint:
 
 fmt:
 	gofmt -w .
+
+# Pictures of the main pages at a desktop's width and a phone's, from the demo data, into
+# docs/screenshots/ (needs chromium, or KIOKU_CHROMIUM). Not part of `make test`; README.md shows
+# the work page's two, which are kept in the repository.
+screenshots:
+	$(GO) run ./internal/screenshots -out docs/screenshots
 
 # Pages and edits take 2000 rounds; reading a whole data set takes 5; importing one, once.
 bench:

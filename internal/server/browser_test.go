@@ -52,7 +52,8 @@ func TestBrowserAddsCredit(t *testing.T) {
 		chromedp.SendKeys(chromedp.CSS(`input[name=password]`), "correct horse battery"),
 		chromedp.Click(chromedp.CSS(`article form button[type=submit]`)),
 		chromedp.WaitVisible(chromedp.CSS(`h1#name`)),
-		chromedp.Click(chromedp.CSS(`#credits .empty a`)),
+		// A new work has no credits section, only a link in its one line of sections to add.
+		chromedp.Click(chromedp.CSS(`#add a[data-section="credits"]`)),
 		chromedp.WaitVisible(chromedp.CSS(`input[name=person]`)),
 		chromedp.SendKeys(chromedp.CSS(`input[name=person]`), "Satoshi Kon"),
 		chromedp.SendKeys(chromedp.CSS(`input[name=role]`), "Writer"),

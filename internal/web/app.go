@@ -5,7 +5,9 @@ package web
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
 	"embed"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"html/template"
@@ -90,6 +92,26 @@ func (a *App) Invalidate() { a.cache.invalidate() }
 // Edits is the edit service the pages save through.
 func (a *App) Edits() *edit.Service { return a.edits }
 
+// staticPaths maps the name of each embedded static file to its address with a version, a
+// digest of its content: browsers keep the files for an hour, and a page must get the style
+// sheet and script it was written for, not the ones of the version before.
+func staticPaths() (map[string]string, error) {
+	entries, err := fs.ReadDir(assets, "static")
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string]string, len(entries))
+	for _, e := range entries {
+		b, err := assets.ReadFile("static/" + e.Name())
+		if err != nil {
+			return nil, err
+		}
+		sum := sha256.Sum256(b)
+		out[e.Name()] = "/static/" + e.Name() + "?v=" + hex.EncodeToString(sum[:6])
+	}
+	return out, nil
+}
+
 // Static serves the embedded style sheet and script.
 func (a *App) Static() http.Handler {
 	sub, _ := fs.Sub(assets, "static")
@@ -101,7 +123,12 @@ func (a *App) Static() http.Handler {
 }
 
 func (a *App) parseTemplates() error {
+	static, err := staticPaths()
+	if err != nil {
+		return err
+	}
 	funcs := template.FuncMap{
+		"static":     func(name string) string { return static[name] },
 		"kindLabel":  func(k wiki.Kind) string { return k.Label() },
 		"date":       func(t time.Time) string { return t.UTC().Format("2006-01-02 15:04 UTC") },
 		"join":       strings.Join,

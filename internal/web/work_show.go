@@ -31,6 +31,67 @@ type workPage struct {
 // FieldSources lists the sources that gave one of the work's plain fields, by its JSON name.
 func (p *workPage) FieldSources(field string) []sourceView { return sourcesOfField(p.Sources, field) }
 
+// addLink is a section of a work page that has nothing in it yet: the page shows one line of
+// links to such sections' edit forms rather than an empty card for each.
+type addLink struct {
+	ID    string // the section's id on the page once it has something
+	Label string
+	Form  string // the edit form's section, under the page's /edit/
+}
+
+// Missing lists the sections that have nothing yet, in the order the page shows its sections.
+func (p *workPage) Missing() []addLink {
+	w := p.Work
+	sections := []struct {
+		addLink
+		empty bool
+	}{
+		{addLink{"deck", "deck", "basics"}, w.Deck == ""},
+		{addLink{"description", "description", "basics"}, w.Description == ""},
+		{addLink{"characters", "characters", "characters"}, len(p.Cast) == 0},
+		{addLink{"credits", "credits", "credits"}, len(p.Credits) == 0},
+		{addLink{"companies", "companies", "companies"}, len(p.Companies) == 0},
+		{addLink{"general", "releases", "releases"}, len(w.Releases) == 0},
+		{addLink{"titles", "titles", "titles"}, len(p.Titles) == 0},
+		{addLink{"genres", "genres", "genres"}, len(p.Genres) == 0},
+		{addLink{"themes", "themes", "themes"}, len(p.Themes) == 0},
+		{addLink{"aliases", "aliases", "aliases"}, len(w.Aliases) == 0},
+		{addLink{"franchise", "franchise", "franchise"}, p.Franchise == nil},
+		{addLink{"similar", "similar works", "similar"}, len(p.Similar) == 0},
+		{addLink{"associations", "associations", "associations"}, len(p.Associations) == 0},
+		{addLink{"relations", "related works", "relations"}, len(p.Relations) == 0},
+		{addLink{"episodes", "episodes or segments", "episodes"}, len(p.Episodes) == 0},
+		{addLink{"external-ids", "ids on other sites", "ids"}, len(p.ExternalIDs) == 0},
+	}
+	var out []addLink
+	for _, s := range sections {
+		if s.empty {
+			out = append(out, s.addLink)
+		}
+	}
+	return out
+}
+
+// Unknown lists the labels of the basic facts the infobox has no value for yet.
+func (p *workPage) Unknown() []string {
+	w := p.Work
+	var out []string
+	for _, f := range []struct {
+		label   string
+		missing bool
+	}{
+		{"type", w.Medium == ""},
+		{"dates", w.StartDate == ""},
+		{"runtime", w.RuntimeMinutes == 0},
+		{"rating", w.Rating == ""},
+	} {
+		if f.missing {
+			out = append(out, f.label)
+		}
+	}
+	return out
+}
+
 // Year is the year the work started, or "".
 func (p *workPage) Year() string {
 	if len(p.Work.StartDate) >= 4 {
