@@ -66,7 +66,7 @@ func TestAccessibility(t *testing.T) {
 		"/search?q=otomo", memories + "/history", memories + "/diff", "/recent-changes", fmt.Sprintf("/changes/%d", pending),
 		"/login", "/signup"}
 	signedIn := []string{"/", memories, "/queue", memories + "/edit/credits", memories + "/edit/characters", memories + "/edit/releases",
-		memories + "/edit/basics", "/new/work", "/users/mika", "/account"}
+		memories + "/edit/basics", "/new/work", "/users/mika", "/account", entityNamed(t, s, wiki.KindPerson, "Satoshi Kon") + "/merge"}
 
 	ctx := browser(t, exe)
 	check := func(who, path, scheme string, width int64) {
