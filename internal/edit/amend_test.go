@@ -157,3 +157,61 @@ func TestAmendAndWithdraw(t *testing.T) {
 		}
 	})
 }
+
+// Two new editors credit the same new person on two works while both edits wait: approved one
+// after the other, they make one person page, credited on both. A person of that name who was
+// there when an edit was made, and whom its author chose not to pick, stays another person.
+func TestNamesakesMadeWhilePending(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		svc := &edit.Service{Store: s}
+		ann := mustUser(t, s, "ann")
+		mod := mustUserAs(t, s, "mod", auth.RoleModerator)
+		first, second := newWork(t, svc, ann, "Memories"), newWork(t, svc, ann, "Roujin Z")
+		credit := func(author, work int64, forceNew bool) int64 {
+			t.Helper()
+			res, err := svc.UpdateWork(ctx, author, "", work, head(t, s, work), func(ctx context.Context, c *edit.Changes, w *wiki.Work) error {
+				return edit.AddCredit(ctx, c, w, edit.CreditInput{Person: edit.ParseChoice("Kazufumi Nomura", forceNew), Role: "Animation director"})
+			})
+			if err != nil || res.Status != store.StatusPending {
+				t.Fatalf("credit: %v %+v", err, res)
+			}
+			return res.Changeset
+		}
+		a := credit(mustUserAs(t, s, "nao", auth.RoleEditor), first, false)
+		b := credit(mustUserAs(t, s, "eri", auth.RoleEditor), second, false)
+		for _, cs := range []int64{a, b} {
+			if _, err := svc.Approve(ctx, cs, mod); err != nil {
+				t.Fatalf("approve %d: %v", cs, err)
+			}
+		}
+		people, err := s.EntitiesByName(ctx, wiki.KindPerson, "Kazufumi Nomura")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(people) != 1 {
+			t.Fatalf("%d pages of Kazufumi Nomura, want 1", len(people))
+		}
+		for _, w := range []int64{first, second} {
+			if got := current[*wiki.Work](t, s, w).Credits; len(got) != 1 || int64(got[0].Person) != people[0].ID {
+				t.Errorf("work %d credits %+v, want the one page #%d", w, got, people[0].ID)
+			}
+		}
+		cs, err := s.Changeset(ctx, b)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(cs.Entities) != 1 || cs.Entities[0].ID != second {
+			t.Errorf("the second edit lists %+v, want only the work it changed, once", cs.Entities)
+		}
+
+		// Now the page is there: a new edit that asks for a new person of the name gets one.
+		c := credit(mustUserAs(t, s, "kai", auth.RoleEditor), first, true)
+		if _, err := svc.Approve(ctx, c, mod); err != nil {
+			t.Fatal(err)
+		}
+		if people, _ = s.EntitiesByName(ctx, wiki.KindPerson, "Kazufumi Nomura"); len(people) != 2 {
+			t.Errorf("%d pages of Kazufumi Nomura after a new one was asked for, want 2", len(people))
+		}
+	})
+}

@@ -1,6 +1,7 @@
 package edit
 
 import (
+	"bytes"
 	"context"
 	"strings"
 
@@ -67,10 +68,20 @@ func (s *Service) Approve(ctx context.Context, changeset, moderator int64) (Resu
 				c.created[p.Entity.ID] = p.Entity.Kind
 			}
 		}
+		same, err := namesakes(ctx, tx, cs, proposals)
+		if err != nil {
+			return err
+		}
 		for _, p := range proposals {
+			if _, ok := same[p.Entity.ID]; ok {
+				continue
+			}
 			doc, err := wiki.Decode(p.Entity.Kind, p.Document)
 			if err != nil {
 				return err
+			}
+			for from, into := range same {
+				wiki.Retarget(p.Entity.ID, doc, from, into)
 			}
 			if p.Base == 0 {
 				if err := c.check(ctx, p.Entity.ID, doc); err != nil {
@@ -119,4 +130,42 @@ func (s *Service) Reject(ctx context.Context, changeset, moderator int64, reason
 		}
 		return tx.ReviewChangeset(ctx, changeset, store.StatusRejected, m.ID, reason, 0)
 	})
+}
+
+// namesakes finds the pages a changeset made only to name them (a person named in a credit,
+// with nothing but the name) that another changeset has made since, while this one waited: two
+// new editors who credit the same new person make one page of them, not two. It maps each such
+// entity to the page to use instead, and takes back the changeset's proposal for it. A page of
+// that name that was there when the changeset was made is not one: the author chose a new one.
+func namesakes(ctx context.Context, tx *store.Tx, cs store.Changeset, proposals []store.Proposal) (map[int64]int64, error) {
+	same := map[int64]int64{}
+	for _, p := range proposals {
+		named := NewNamed(p.Entity.Kind)
+		if p.Base != 0 || named == nil {
+			continue
+		}
+		doc, err := wiki.Decode(p.Entity.Kind, p.Document)
+		if err != nil {
+			return nil, err
+		}
+		bare, err := wiki.Encode(named(doc.Title()))
+		if err != nil {
+			return nil, err
+		}
+		if !bytes.Equal(bare, p.Document) {
+			continue
+		}
+		list, err := tx.EntitiesNamedSince(ctx, p.Entity.Kind, doc.Title(), cs.CreatedAt)
+		if err != nil || len(list) == 0 {
+			if err != nil {
+				return nil, err
+			}
+			continue
+		}
+		same[p.Entity.ID] = list[0].ID
+		if err := tx.DeleteProposal(ctx, cs.ID, p.Entity.ID); err != nil {
+			return nil, err
+		}
+	}
+	return same, nil
 }

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -177,7 +178,11 @@ func (c *conn) attachEntities(ctx context.Context, list []Changeset) error {
 			return err
 		}
 		e.Locked = locked != 0
-		list[index[csID]].Entities = append(list[index[csID]].Entities, e)
+		// An approved changeset has both a proposal and a revision of each entity.
+		cs := &list[index[csID]]
+		if !slices.ContainsFunc(cs.Entities, func(x Entity) bool { return x.ID == e.ID }) {
+			cs.Entities = append(cs.Entities, e)
+		}
 	}
 	return rows.Err()
 }
@@ -292,6 +297,14 @@ func (c *conn) PendingProposal(ctx context.Context, author, entity int64) (Propo
 	e.Locked = locked != 0
 	p.Document = []byte(doc)
 	return p, nil
+}
+
+// DeleteProposal takes back what a changeset proposes for an entity.
+func (tx *Tx) DeleteProposal(ctx context.Context, changesetID, entityID int64) error {
+	if _, err := tx.exec(ctx, `DELETE FROM proposals WHERE changeset_id = ? AND entity_id = ?`, changesetID, entityID); err != nil {
+		return fmt.Errorf("store: proposal for %d: %w", entityID, err)
+	}
+	return nil
 }
 
 // Proposals lists what a changeset proposes, in the order it was made.

@@ -154,6 +154,19 @@ func (c *conn) EntitiesByName(ctx context.Context, kind wiki.Kind, name string) 
 	return list, nil
 }
 
+// EntitiesNamedSince finds the pages of a kind with this name that got their page (their first
+// accepted revision) after a moment, oldest first; redirects are left out.
+func (c *conn) EntitiesNamedSince(ctx context.Context, kind wiki.Kind, name string, since time.Time) ([]Entity, error) {
+	list, err := c.entities(ctx, `SELECT `+prefixed("e", entityColumns)+` FROM entities e
+		WHERE e.kind = ? AND e.name_key = ? AND e.head > 0 AND e.merged_into = 0
+		AND (SELECT MIN(r.created_at) FROM revisions r WHERE r.entity_id = e.id AND r.status = ?) > ? ORDER BY e.id`,
+		kind, NameKey(name), StatusAccepted, since)
+	if err != nil {
+		return nil, fmt.Errorf("store: %s named %q: %w", kind, name, err)
+	}
+	return list, nil
+}
+
 // EntitiesNamed finds entities of any kind with this name, oldest first: the targets of a
 // [[Title]] link. Redirects are left out.
 func (c *conn) EntitiesNamed(ctx context.Context, name string) ([]Entity, error) {
