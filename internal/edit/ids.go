@@ -22,11 +22,11 @@ func AddTitle(w *wiki.Work, in TitleInput) error {
 		t.Kind = "official"
 	}
 	if t.Text == "" {
-		return inField("text", wiki.Invalid("the title is empty"))
+		return inField("title_text", wiki.Invalid("the title is empty"))
 	}
 	for _, have := range w.Titles {
 		if have.Language == t.Language && have.Text == t.Text {
-			return inField("text", wiki.Invalid("%q is already a title in %s", t.Text, t.Language))
+			return inField("title_text", wiki.Invalid("%q is already a title in %s", t.Text, t.Language))
 		}
 	}
 	w.Titles = append(w.Titles, t)

@@ -26,10 +26,11 @@ type LineProblem struct {
 	Line    int    // from 1
 	Text    string // the line, shortened when long
 	Problem string
+	Unread  bool // this line and those after it were not read at all
 }
 
 func (p LineProblem) String() string {
-	return fmt.Sprintf("line %d (%s): %s", p.Line, p.Text, p.Problem)
+	return fmt.Sprintf("line %d of the list (%s): %s", p.Line, p.Text, p.Problem)
 }
 
 // pastedLines splits text into trimmed lines, calling read for each line that is not blank and
@@ -40,21 +41,25 @@ func pastedLines(text string, rows func() int, read func(n int, line string) str
 	add := func(n int, line, problem string) {
 		problems = append(problems, LineProblem{Line: n, Text: shorten(line), Problem: problem})
 	}
+	unread := func(n int, line, problem string) {
+		add(n, line, problem)
+		problems[len(problems)-1].Unread = true
+	}
 	n := 0
 	for len(text) > 0 {
 		var line string
 		line, text, _ = strings.Cut(text, "\n")
 		n++
 		if n > MaxPasteLines {
-			add(n, line, fmt.Sprintf("only the first %d lines are read: paste the rest after saving these", MaxPasteLines))
+			unread(n, line, fmt.Sprintf("only the first %d lines are read: paste the rest after saving these", MaxPasteLines))
 			break
 		}
 		line = strings.TrimSpace(line)
 		switch {
-		case line == "":
+		case strings.TrimFunc(line, invisible) == "":
 			continue
 		case rows() >= MaxRows:
-			add(n, line, fmt.Sprintf("at most %d rows are read at once: paste the rest after saving these", MaxRows))
+			unread(n, line, fmt.Sprintf("at most %d rows are read at once: paste the rest after saving these", MaxRows))
 			return problems
 		case !utf8.ValidString(line):
 			add(n, strings.ToValidUTF8(line, "\uFFFD"), "this line is not valid text")
@@ -71,9 +76,19 @@ func pastedLines(text string, rows func() int, read func(n int, line string) str
 	return problems
 }
 
+// invisible reports whether r shows nothing: a space, or a format character such as a
+// zero-width space. A line of them is a blank line.
+func invisible(r rune) bool { return unicode.IsSpace(r) || unicode.Is(unicode.Cf, r) }
+
 // shorten cuts a line for a problem's message.
 func shorten(line string) string {
 	const most = 60
+	line = strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) {
+			return '\uFFFD'
+		}
+		return r
+	}, line)
 	if utf8.RuneCountInString(line) <= most {
 		return line
 	}
