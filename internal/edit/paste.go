@@ -30,6 +30,9 @@ type LineProblem struct {
 }
 
 func (p LineProblem) String() string {
+	if p.Text == "" {
+		return fmt.Sprintf("line %d of the list: %s", p.Line, p.Problem)
+	}
 	return fmt.Sprintf("line %d of the list (%s): %s", p.Line, p.Text, p.Problem)
 }
 

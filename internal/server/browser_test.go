@@ -58,7 +58,7 @@ func TestBrowserAddsCredit(t *testing.T) {
 		chromedp.SendKeys(chromedp.CSS(`input[name="add.0.role"]`), "Writer"),
 		chromedp.SendKeys(chromedp.CSS(`input[name="add.0.note"]`), "Screenplay"),
 		chromedp.SendKeys(chromedp.CSS(`input[name=edit_summary]`), "Added the writer"),
-		chromedp.Click(chromedp.CSS(`#edit-form button[type=submit]`)),
+		chromedp.Click(chromedp.CSS(`#edit-form button.save`)),
 		chromedp.WaitVisible(chromedp.CSS(`#credits tr.credit`)),
 	)
 	if err != nil {

@@ -247,6 +247,9 @@ func (a *App) readRows(w http.ResponseWriter, r *http.Request, e store.Entity, s
 		}
 		var pasted []addRow
 		pasted, problems = pastedRows(sec, text, nextEpisode(data.View), form.Get("paste_segment") != "")
+		if len(pasted) == 0 && len(problems) == 0 {
+			problems = []edit.LineProblem{{Line: 1, Text: "", Problem: "the list shows nothing to read"}}
+		}
 		rows = slices.DeleteFunc(rows, func(r addRow) bool { return blankRow(r, sec.Row) })
 		rows = append(rows, pasted...)
 		form = withRows(form, rows)

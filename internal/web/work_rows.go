@@ -66,6 +66,10 @@ func formRows(f url.Values, fields []string, lenient bool) ([]addRow, error) {
 			continue
 		}
 		num, field, _ := strings.Cut(rest, ".")
+		if num == "__" {
+			// The blank row a script copies: a browser does not send it, a scraper may.
+			continue
+		}
 		n, err := strconv.Atoi(num)
 		if err != nil || n < 0 || n > maxRowIndex || num != strconv.Itoa(n) || !slices.Contains(fields, field) {
 			bad = wiki.Invalid("the form has an input %q that is not one of its rows: reload the form and try again", shortName(name))
