@@ -135,7 +135,7 @@ func TestRowProblems(t *testing.T) {
 		}
 		for name, want := range map[string]string{"add.0.person": "Koji Morimoto", "add.0.note": "Magnetic Rose",
 			"add.1.person": "Tensai Okamura", "add.3.role": "Music", "edit_summary": "the staff"} {
-			if got := doc.Find(`#edit-form input[name="` + name + `"]`).AttrOr("value", "?"); got != want {
+			if got := doc.Find(`#edit-form input[name="`+name+`"]`).AttrOr("value", "?"); got != want {
 				t.Errorf("input %s = %q, want %q kept", name, got, want)
 			}
 		}
