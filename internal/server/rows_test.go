@@ -298,3 +298,42 @@ func workDoc(t *testing.T, s *site, id int64) *wiki.Work {
 	}
 	return doc.(*wiki.Work)
 }
+
+// TestConflictKeepsForm saves a deck from a revision someone else has changed the deck of since:
+// the form comes back with status 409, what was typed kept, made from the page as it is now,
+// and a person-page form with a bad value comes back with 400 the same way.
+func TestConflictKeepsForm(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, s *site) {
+		c := s.signedIn(t, "ann")
+		work, path := newWork(t, c, "Memories", url.Values{"medium": {"film"}})
+		c.save(path+"/edit/basics", basics("Three tales", "", 1))
+		res, body := c.post(path+"/edit/basics", basics("Three stories", "PG-13", 1))
+		if res.StatusCode != http.StatusConflict {
+			t.Fatalf("status %d, want 409", res.StatusCode)
+		}
+		doc, _ := goquery.NewDocumentFromReader(strings.NewReader(body))
+		if got := doc.Find(`input[name=deck], textarea[name=deck]`).First(); text(got)+got.AttrOr("value", "") != "Three stories" {
+			t.Errorf("deck %q after a conflict, want what was typed", text(got)+got.AttrOr("value", ""))
+		}
+		if got := doc.Find(`input[name=base]`).AttrOr("value", ""); got != strconv.Itoa(head(t, s, work)) {
+			t.Errorf("base %s after a conflict, want the current revision %d", got, head(t, s, work))
+		}
+		if !strings.Contains(text(doc.Find(".problems-box")), "Three tales") {
+			t.Errorf("the conflict is not told: %q", text(doc.Find(".problems-box")))
+		}
+		if got := doc.Find(`input[name=edit_summary]`).AttrOr("value", ""); got != "deck Three stories" {
+			t.Errorf("summary %q after a conflict", got)
+		}
+
+		c.section(s, work, "credits", rows(url.Values{}, map[string]string{"person": "Satoshi Kon", "role": "Writer"}))
+		person := entityID(t, s, wiki.KindPerson, "Satoshi Kon")
+		e, _ := s.Store.Entity(context.Background(), person)
+		res, body = c.post(e.Path()+"/edit", url.Values{"base": {strconv.Itoa(e.Head)}, "name": {"Satoshi Kon"}, "birth_date": {"1963-13-40"},
+			"summary": {"A director"}})
+		doc, _ = goquery.NewDocumentFromReader(strings.NewReader(body))
+		if res.StatusCode != http.StatusBadRequest || doc.Find("#edit-form").Length() != 1 ||
+			doc.Find(`input[name=birth_date]`).AttrOr("value", "") != "1963-13-40" {
+			t.Errorf("a bad date on a person's page: status %d, or the form without what was typed", res.StatusCode)
+		}
+	})
+}
