@@ -84,6 +84,26 @@ func TestSeveralRows(t *testing.T) {
 			t.Errorf("the work, Satoshi Kon and Katsuhiro Otomo are not of one changeset")
 		}
 
+		// The credits as they are edited in place, one removed, in the same save as a new row.
+		var director, original string
+		for _, cr := range w.Credits {
+			switch cr.Role {
+			case "Director":
+				director = cr.Key
+			case "Original Work":
+				original = cr.Key
+			}
+		}
+		c.section(s, work, "credits", rows(url.Values{"role." + director: {"Chief Director"}, "note." + director: {"and segment 3"},
+			"remove": {original}}, map[string]string{"person": "Koji Morimoto", "role": "Director", "note": "Magnetic Rose"}))
+		var credits []string
+		for _, cr := range workDoc(t, s, work).Credits {
+			credits = append(credits, cr.Role+"/"+cr.Note)
+		}
+		if diff := cmp.Diff([]string{"Chief Director/and segment 3", "Screenplay/Magnetic Rose", "Director/Magnetic Rose"}, credits); diff != "" {
+			t.Errorf("credits edited in place with a row added (-want +got):\n%s", diff)
+		}
+
 		c.section(s, work, "releases", rows(url.Values{}, map[string]string{"region": "JP", "language": "ja", "title": "MEMORIES", "date": "1995-12-23"},
 			map[string]string{"region": "US", "language": "en", "title": "Memories", "date": "1996"}))
 		c.section(s, work, "episodes", rows(url.Values{}, map[string]string{"number": "1", "name": "Magnetic Rose", "segment": "1"},
@@ -106,8 +126,8 @@ func TestSeveralRows(t *testing.T) {
 		if segments["Magnetic Rose"] != segments["Stink Bomb"] || segments["Stink Bomb"] != segments["Cannon Fodder"] {
 			t.Errorf("the segments' changesets %v, want one", segments)
 		}
-		if head() != 4 {
-			t.Errorf("head %d after credits, releases, segments and genres, want 4: segments are pages of their own", head())
+		if head() != 5 {
+			t.Errorf("head %d after two credits saves, releases, segments and genres, want 5: segments are pages of their own", head())
 		}
 	})
 }
