@@ -123,10 +123,10 @@ func TestPastedListBounds(t *testing.T) {
 	if len(eps) != edit.MaxRows || len(problems) != 1 || !strings.Contains(problems[0].Problem, "at most") {
 		t.Errorf("%d lines: %d episodes, problems %v; want %d and one problem", edit.MaxPasteLines+10, len(eps), problems, edit.MaxRows)
 	}
-	names := strings.Repeat("A, ", 300)
-	credits, problems := edit.ParseStaffList("In-between: " + names[:edit.MaxPasteLine-20])
-	if len(credits) > edit.MaxRows {
-		t.Errorf("a line of many names gave %d credits, more than %d", len(credits), edit.MaxRows)
+	line := "In-between: " + strings.Repeat("A, ", 300)[:edit.MaxPasteLine-20]
+	credits, problems := edit.ParseStaffList(line + "\n" + line)
+	if len(credits) != edit.MaxRows || len(problems) != 1 || problems[0].Line != 2 {
+		t.Errorf("two lines of 160 names: %d credits, problems %v; want %d and a problem on line 2", len(credits), problems, edit.MaxRows)
 	}
 	blank := strings.Repeat("\n", edit.MaxPasteLines) + "Director: A"
 	credits, problems = edit.ParseStaffList(blank)
