@@ -48,7 +48,8 @@ FUZZ_TARGETS = \
 	./internal/search:FuzzFold ./internal/search:FuzzHighlight ./internal/search:FuzzKeys \
 	./internal/dataset:FuzzReadAniDB ./internal/dataset:FuzzReadBangumi ./internal/dataset:FuzzReadMADB \
 	./internal/dataset:FuzzParseStaff ./internal/dataset:FuzzLDDecoder ./internal/dataset:FuzzDates \
-	./internal/server:FuzzSite ./internal/server:FuzzRoutes
+	./internal/server:FuzzSite ./internal/server:FuzzRoutes \
+	./internal/edit:FuzzPastedLists
 
 fuzz:
 	@set -e; out=$$(mktemp); trap 'rm -f "$$out"' EXIT; \

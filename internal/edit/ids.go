@@ -22,11 +22,11 @@ func AddTitle(w *wiki.Work, in TitleInput) error {
 		t.Kind = "official"
 	}
 	if t.Text == "" {
-		return wiki.Invalid("the title is empty")
+		return inField("title_text", wiki.Invalid("the title is empty"))
 	}
 	for _, have := range w.Titles {
 		if have.Language == t.Language && have.Text == t.Text {
-			return wiki.Invalid("%q is already a title in %s", t.Text, t.Language)
+			return inField("title_text", wiki.Invalid("%q is already a title in %s", t.Text, t.Language))
 		}
 	}
 	w.Titles = append(w.Titles, t)
@@ -44,13 +44,13 @@ type ExternalIDInput struct {
 func SetExternalID(ids *[]wiki.ExternalID, in ExternalIDInput) error {
 	site, ok := wiki.SiteNamed(strings.TrimSpace(in.Site))
 	if !ok {
-		return wiki.Invalid("choose the site the id is from")
+		return inField("site", wiki.Invalid("choose the site the id is from"))
 	}
 	id := strings.TrimSpace(in.ID)
 	// People paste the address of the page, not only its id.
 	id = strings.TrimSuffix(strings.TrimPrefix(id, site.URL("")), "/")
 	if !site.Valid(id) {
-		return wiki.Invalid("%q is not a %s id", in.ID, site.Label)
+		return inField("id", wiki.Invalid("%q is not a %s id", in.ID, site.Label))
 	}
 	*ids = slices.DeleteFunc(*ids, func(x wiki.ExternalID) bool { return x.Site == site.Name })
 	*ids = append(*ids, wiki.ExternalID{Site: site.Name, ID: id})

@@ -92,11 +92,11 @@ type CreditInput struct {
 func AddCredit(ctx context.Context, c *Changes, w *wiki.Work, in CreditInput) error {
 	role := strings.TrimSpace(in.Role)
 	if role == "" {
-		return wiki.Invalid("the new credit needs a role, such as Director or Music")
+		return inField("role", wiki.Invalid("the new credit needs a role, such as Director or Music"))
 	}
 	person, err := c.Pick(ctx, wiki.KindPerson, "person", in.Person, NewNamed(wiki.KindPerson))
 	if err != nil {
-		return err
+		return inField("person", err)
 	}
 	w.Credits = append(w.Credits, wiki.Credit{Key: wiki.NewKey(), Person: person, Role: role, Note: strings.TrimSpace(in.Note)})
 	return nil
@@ -129,21 +129,21 @@ type VoiceInput struct {
 // page yet get one.
 func AddCast(ctx context.Context, c *Changes, w *wiki.Work, in CastInput) error {
 	if in.Character.IsZero() && len(in.Voices) > 0 {
-		return wiki.Invalid("name the character the voice actors play")
+		return inField("character", wiki.Invalid("name the character the voice actors play"))
 	}
 	character, err := c.Pick(ctx, wiki.KindCharacter, "character", in.Character, NewNamed(wiki.KindCharacter))
 	if err != nil {
-		return err
+		return inField("character", err)
 	}
 	m := wiki.CastMember{Key: wiki.NewKey(), Character: character, Role: strings.TrimSpace(in.Role)}
 	for _, v := range in.Voices {
 		lang := strings.TrimSpace(v.Language)
 		if lang == "" {
-			return wiki.Invalid("voice actor %q needs the language of the performance", v.Person.String())
+			return inField("voice_language", wiki.Invalid("voice actor %q needs the language of the performance", v.Person.String()))
 		}
 		person, err := c.Pick(ctx, wiki.KindPerson, "voice actor", v.Person, NewNamed(wiki.KindPerson))
 		if err != nil {
-			return err
+			return inField("voice_person", err)
 		}
 		m.Voices = append(m.Voices, wiki.Voice{Language: lang, Person: person})
 	}
@@ -161,11 +161,11 @@ type CompanyInput struct {
 func AddCompany(ctx context.Context, c *Changes, w *wiki.Work, in CompanyInput) error {
 	role := strings.TrimSpace(in.Role)
 	if role == "" {
-		return wiki.Invalid("the company needs a role, such as Animation studio")
+		return inField("role", wiki.Invalid("the company needs a role, such as Animation studio"))
 	}
 	company, err := c.Pick(ctx, wiki.KindCompany, "company", in.Company, NewNamed(wiki.KindCompany))
 	if err != nil {
-		return err
+		return inField("company", err)
 	}
 	w.Companies = append(w.Companies, wiki.CompanyCredit{Key: wiki.NewKey(), Company: company, Role: role})
 	return nil
@@ -247,14 +247,14 @@ type RelationInput struct {
 func AddRelation(ctx context.Context, c *Changes, workID int64, w *wiki.Work, in RelationInput) error {
 	typ := strings.TrimSpace(in.Type)
 	if !slices.Contains(wiki.RelationTypes, typ) {
-		return wiki.Invalid("choose the kind of relation")
+		return inField("type", wiki.Invalid("choose the kind of relation"))
 	}
 	ref, err := c.Pick(ctx, wiki.KindWork, "work", in.Work, nil)
 	if err != nil {
-		return err
+		return inField("work", err)
 	}
 	if int64(ref) == workID {
-		return wiki.Invalid("a work cannot be related to itself")
+		return inField("work", wiki.Invalid("a work cannot be related to itself"))
 	}
 	w.Relations = append(w.Relations, wiki.Relation{Key: wiki.NewKey(), Type: typ, Work: ref})
 	return nil
@@ -277,10 +277,10 @@ func AddEpisode(ctx context.Context, c *Changes, workID int64, in EpisodeInput) 
 		Name: strings.TrimSpace(in.Name), OriginalName: strings.TrimSpace(in.OriginalName),
 		Romanized: strings.TrimSpace(in.Romanized), AirDate: strings.TrimSpace(in.AirDate)}
 	if e.Number == 0 && e.Name == "" && e.OriginalName == "" && e.Romanized == "" && e.AirDate == "" {
-		return 0, wiki.Invalid("give the episode or segment a name")
+		return 0, inField("name", wiki.Invalid("give the episode or segment a name"))
 	}
 	if err := numberFree(ctx, c, workID, e); err != nil {
-		return 0, err
+		return 0, inField("number", err)
 	}
 	return c.Create(ctx, wiki.KindEpisode, e)
 }

@@ -54,12 +54,12 @@ func TestBrowserAddsCredit(t *testing.T) {
 		chromedp.WaitVisible(chromedp.CSS(`h1#name`)),
 		// A new work has no credits section, only a link in its one line of sections to add.
 		chromedp.Click(chromedp.CSS(`#add a[data-section="credits"]`)),
-		chromedp.WaitVisible(chromedp.CSS(`input[name=person]`)),
-		chromedp.SendKeys(chromedp.CSS(`input[name=person]`), "Satoshi Kon"),
-		chromedp.SendKeys(chromedp.CSS(`input[name=role]`), "Writer"),
-		chromedp.SendKeys(chromedp.CSS(`input[name=note]`), "Screenplay"),
+		chromedp.WaitVisible(chromedp.CSS(`input[name="add.0.person"]`)),
+		chromedp.SendKeys(chromedp.CSS(`input[name="add.0.person"]`), "Satoshi Kon"),
+		chromedp.SendKeys(chromedp.CSS(`input[name="add.0.role"]`), "Writer"),
+		chromedp.SendKeys(chromedp.CSS(`input[name="add.0.note"]`), "Screenplay"),
 		chromedp.SendKeys(chromedp.CSS(`input[name=edit_summary]`), "Added the writer"),
-		chromedp.Click(chromedp.CSS(`#edit-form button[type=submit]`)),
+		chromedp.Click(chromedp.CSS(`#edit-form button.save`)),
 		chromedp.WaitVisible(chromedp.CSS(`#credits tr.credit`)),
 	)
 	if err != nil {

@@ -3,8 +3,12 @@ package web
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
+	"net/url"
+	"slices"
 	"strconv"
+	"strings"
 
 	"kioku/internal/edit"
 	"kioku/internal/search"
@@ -27,7 +31,31 @@ type editPage struct {
 	Summary    string
 	// Problems are what was wrong with the form as it was sent, shown above it.
 	Problems []string
+	// Rows are a work section's add rows; BlankRow is the one a script copies to add another.
+	Rows     []addRow
+	BlankRow addRow
+	// Form is the form as it was sent, when it is shown again; nil when it is new.
+	Form url.Values
+	// Paste is the text of the pasted-list box (the lines that could not be read, once it was
+	// read), PasteProblems what was wrong with them, Notice what reading it did.
+	Paste         string
+	PasteProblems []edit.LineProblem
+	Notice        string
 }
+
+// Removed reports whether the item with key was ticked for removal in the form as it was sent.
+func (p editPage) Removed(key string) bool { return slices.Contains(p.Form["remove"], key) }
+
+// Typed is the value of the input name as it was sent, or value on a new form.
+func (p editPage) Typed(name, value string) string {
+	if p.Form != nil && p.Form.Has(name) {
+		return p.Form.Get(name)
+	}
+	return value
+}
+
+// Checked reports whether the box name was ticked in the form as it was sent.
+func (p editPage) Checked(name string) bool { return p.Form.Get(name) != "" }
 
 // editLists are the fixed choices the forms offer.
 type editLists struct {
@@ -86,35 +114,58 @@ func (a *App) EditForm(segment string) Handler {
 		if err != nil || !ok {
 			return err
 		}
-		doc, err := a.head(r.Context(), e)
+		data, err := a.editData(r.Context(), e, section)
 		if err != nil {
 			return err
 		}
-		data := editPage{Entity: e, Base: e.Head, Kind: e.Kind, Lists: choices}
-		if work, isWork := doc.(*wiki.Work); isWork {
-			if section == "" {
-				section = "basics"
-			}
-			s, ok := findSection(section)
-			if !ok {
-				return store.ErrNotFound
-			}
-			data.Section = s
-			if data.View, err = a.workView(r.Context(), entityView{Entity: e}, work); err != nil {
-				return err
-			}
-		} else if section != "" {
-			return store.ErrNotFound
-		}
-		if data.Section.Key == "" || data.Section.Key == "basics" {
-			data.Fields = scalarFields(doc)
-		}
-		title := "Edit " + e.Name
-		if data.Section.Title != "" {
-			title += ": " + data.Section.Title
-		}
-		return a.render(w, r, http.StatusOK, "edit", title, data)
+		return a.render(w, r, http.StatusOK, "edit", editTitle(data), data)
 	}
+}
+
+// editData is the edit form of entity e, of its section when e is a work, as the page is now.
+func (a *App) editData(ctx context.Context, e store.Entity, section string) (editPage, error) {
+	doc, err := a.head(ctx, e)
+	if err != nil {
+		return editPage{}, err
+	}
+	data := editPage{Entity: e, Base: e.Head, Kind: e.Kind, Lists: choices}
+	if work, isWork := doc.(*wiki.Work); isWork {
+		if section == "" {
+			section = "basics"
+		}
+		s, ok := findSection(section)
+		if !ok {
+			return editPage{}, store.ErrNotFound
+		}
+		data.Section = s
+		if data.View, err = a.workView(ctx, entityView{Entity: e}, work); err != nil {
+			return editPage{}, err
+		}
+		data.Rows = numbered(blankRows(s.Start), nil)
+		data.BlankRow = addRow{Prefix: rowPrefix + "__.", Values: url.Values{}}
+	} else if section != "" {
+		return editPage{}, store.ErrNotFound
+	}
+	if data.Section.Key == "" || data.Section.Key == "basics" {
+		data.Fields = scalarFields(doc)
+	}
+	return data, nil
+}
+
+func editTitle(data editPage) string {
+	title := "Edit " + data.Entity.Name
+	if data.Section.Title != "" {
+		title += ": " + data.Section.Title
+	}
+	return title
+}
+
+func blankRows(n int) []addRow {
+	rows := make([]addRow, n)
+	for i := range rows {
+		rows[i].Values = url.Values{}
+	}
+	return rows
 }
 
 func editSuffix(section string) string {
@@ -124,7 +175,11 @@ func editSuffix(section string) string {
 	return "/edit/" + section
 }
 
-// Edit saves an edit form as one changeset made from the revision the form was shown with.
+// Edit saves an edit form as one changeset made from the revision the form was shown with. A
+// form that cannot be saved comes back with its problems (400), or with what someone else
+// changed meanwhile (409), everything typed kept. A work section's form sent with "Add another
+// row" or "Check" comes back with one more row, or with its pasted list read into rows, and
+// saves nothing.
 func (a *App) Edit(segment string) Handler {
 	return func(w http.ResponseWriter, r *http.Request) error {
 		s, err := requireEditor(r)
@@ -140,40 +195,191 @@ func (a *App) Edit(segment string) Handler {
 		if err != nil || base <= 0 {
 			return wiki.Invalid("the form is missing the revision it was made from; reload it and try again")
 		}
-		ctx, summary := r.Context(), r.PostFormValue("edit_summary")
-		anchor := ""
-		if e.Kind == wiki.KindWork {
-			if section == "" {
-				section = "basics"
-			}
-			sec, ok := findSection(section)
-			if !ok {
-				return store.ErrNotFound
-			}
-			anchor = "#" + sec.Key
-			_, err = a.edits.UpdateWork(ctx, s.User.ID, summary, e.ID, base, func(ctx context.Context, c *edit.Changes, w *wiki.Work) error {
-				return sec.apply(ctx, c, e.ID, w, r.PostForm)
-			})
-		} else {
+		ctx, form := r.Context(), r.PostForm
+		summary := form.Get("edit_summary")
+		if e.Kind != wiki.KindWork {
 			if section != "" {
 				return store.ErrNotFound
 			}
 			_, err = a.edits.Update(ctx, s.User.ID, summary, e.ID, base, func(_ context.Context, _ *edit.Changes, doc wiki.Document) error {
-				return applyScalars(doc, r.PostForm)
+				return applyScalars(doc, form)
 			})
+			return a.saved(w, r, e, "", base, form, err)
 		}
-		if err != nil {
-			return err
+		if section == "" {
+			section = "basics"
 		}
-		// An edit waiting for review leaves the page as it was; the page then tells its author so.
-		updated, err := a.store.Entity(ctx, e.ID)
-		if err != nil {
-			return err
+		sec, ok := findSection(section)
+		if !ok {
+			return store.ErrNotFound
 		}
-		http.Redirect(w, r, updated.Path()+anchor, http.StatusSeeOther)
-		return nil
+		if sec.Row != nil {
+			var done bool
+			if form, done, err = a.readRows(w, r, e, sec, base, form); done || err != nil {
+				return err
+			}
+		}
+		_, err = a.edits.UpdateWork(ctx, s.User.ID, summary, e.ID, base, func(ctx context.Context, c *edit.Changes, w *wiki.Work) error {
+			return sec.apply(ctx, c, e.ID, w, form)
+		})
+		return a.saved(w, r, e, sec.Key, base, form, err)
 	}
 }
+
+// readRows handles the buttons of a section with add rows. "Add another row" shows the form
+// again with one more blank row; "Check" shows it with its pasted list read into rows; a form
+// saved with a pasted list has the list read into rows, and is shown again when a line could
+// not be read. When it has shown the form, readRows returns done; else the form to save.
+func (a *App) readRows(w http.ResponseWriter, r *http.Request, e store.Entity, sec workSection, base int, form url.Values) (url.Values, bool, error) {
+	more, check := form.Get("rows") != "", form.Get("check") != ""
+	text := form.Get("paste")
+	pasting := sec.Paste && strings.TrimSpace(text) != ""
+	if !more && !check && !pasting {
+		return form, false, nil
+	}
+	rows, _ := formRows(form, sec.Row, true)
+	var notice string
+	var problems []edit.LineProblem
+	if pasting {
+		data, err := a.editData(r.Context(), e, sec.Key)
+		if err != nil {
+			return nil, true, err
+		}
+		var pasted []addRow
+		pasted, problems = pastedRows(sec, text, nextEpisode(data.View), form.Get("paste_segment") != "")
+		if len(pasted) == 0 && len(problems) == 0 {
+			problems = []edit.LineProblem{{Line: 1, Text: "", Problem: "the list shows nothing to read"}}
+		}
+		rows = slices.DeleteFunc(rows, func(r addRow) bool { return blankRow(r, sec.Row) })
+		rows = append(rows, pasted...)
+		form = withRows(form, rows)
+		form.Set("paste", problemLines(text, problems))
+		notice = fmt.Sprintf("The list gave %s, below: check them, then save.", plural(len(pasted), "row"))
+		if len(problems) == 1 {
+			notice = fmt.Sprintf("The list gave %s, below; 1 line could not be read, and is left in the box.", plural(len(pasted), "row"))
+		} else if len(problems) > 1 {
+			notice = fmt.Sprintf("The list gave %s, below; %d lines could not be read, and are left in the box.", plural(len(pasted), "row"), len(problems))
+		}
+	}
+	if !more && !check && len(problems) == 0 {
+		return form, false, nil
+	}
+	status := http.StatusOK
+	if !more && !check {
+		status = http.StatusBadRequest // saved with lines that could not be read
+	}
+	if (more || !slices.ContainsFunc(rows, func(r addRow) bool { return blankRow(r, sec.Row) })) && len(rows) < edit.MaxRows {
+		rows = append(rows, addRow{Values: url.Values{}})
+	}
+	return nil, true, a.editAgain(w, r, e, sec.Key, base, form, rows, status, nil, func(p *editPage) {
+		p.Notice, p.PasteProblems = notice, problems
+		if status == http.StatusBadRequest {
+			p.Problems = append(p.Problems, "Some lines of the pasted list could not be read; correct them in its box, or remove them, and save again:")
+			for _, lp := range problems {
+				p.Problems = append(p.Problems, lp.String())
+			}
+		}
+	})
+}
+
+// plural is "1 row" or "n rows".
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return strconv.Itoa(n) + " " + noun + "s"
+}
+
+// nextEpisode is the number after the highest of the work's episodes and segments in view.
+func nextEpisode(view any) int {
+	n := 0
+	if v, ok := view.(*workPage); ok {
+		for _, ep := range v.Episodes {
+			n = max(n, ep.Episode.Number)
+		}
+	}
+	return n + 1
+}
+
+// saved answers a form saved with the outcome err: the page it changed, or the form again with
+// what is wrong.
+func (a *App) saved(w http.ResponseWriter, r *http.Request, e store.Entity, section string, base int, form url.Values, err error) error {
+	if _, ok := errors.AsType[*wiki.ValidationError](err); ok {
+		return a.editAgain(w, r, e, section, base, form, nil, http.StatusBadRequest, err, nil)
+	}
+	if _, ok := errors.AsType[*edit.ConflictError](err); ok {
+		// The form again, made from the page as it is now: saved again, it changes that.
+		now, lerr := a.store.Entity(r.Context(), e.ID)
+		if lerr != nil {
+			return lerr
+		}
+		return a.editAgain(w, r, now, section, now.Head, form, nil, http.StatusConflict, err, nil)
+	}
+	if err != nil {
+		return err
+	}
+	// An edit waiting for review leaves the page as it was; the page then tells its author so.
+	updated, err := a.store.Entity(r.Context(), e.ID)
+	if err != nil {
+		return err
+	}
+	anchor := ""
+	if section != "" {
+		anchor = "#" + section
+	}
+	http.Redirect(w, r, updated.Path()+anchor, http.StatusSeeOther)
+	return nil
+}
+
+// editAgain shows the edit form of e as it was sent (form), made from revision base, with the
+// problems of err: a *edit.RowsError's beside their rows, every one above the form. rows, when
+// not nil, are the add rows to show instead of the form's; more changes the page last.
+func (a *App) editAgain(w http.ResponseWriter, r *http.Request, e store.Entity, section string, base int, form url.Values,
+	rows []addRow, status int, err error, more func(*editPage)) error {
+	data, derr := a.editData(r.Context(), e, section)
+	if derr != nil {
+		return derr
+	}
+	data.Base, data.Form, data.Summary = base, form, form.Get("edit_summary")
+	data.Paste = form.Get("paste")
+	keepTyped(data.Fields, form)
+	if data.Section.Row != nil {
+		if rows == nil {
+			rows, _ = formRows(form, data.Section.Row, true)
+		}
+		if len(rows) == 0 {
+			rows = blankRows(max(data.Section.Start, 1))
+		}
+		data.Rows = numbered(rows, err)
+	}
+	if ve, ok := errors.AsType[*wiki.ValidationError](err); ok {
+		data.Problems = ve.Problems
+	}
+	if ce, ok := errors.AsType[*edit.ConflictError](err); ok {
+		data.Problems = []string{"Someone else changed this page since you opened the form. The form is now made from the page as it is, with what you typed: check it and save again."}
+		for _, c := range ce.Conflicts {
+			data.Problems = append(data.Problems, c.String())
+		}
+	}
+	if more != nil {
+		more(&data)
+	}
+	return a.render(w, r, status, "edit", editTitle(data), data)
+}
+
+// keepTyped sets the inputs of a plain-fields form to the values of form, as they were sent.
+func keepTyped(fields []formField, form url.Values) {
+	for i := range fields {
+		f := &fields[i]
+		if f.Type == "checkbox" {
+			f.Checked = form.Get(f.Name) != ""
+		} else if form.Has(f.Name) {
+			f.Value = form.Get(f.Name)
+		}
+	}
+}
+
+func asRowsError(err error) (*edit.RowsError, bool) { return errors.AsType[*edit.RowsError](err) }
 
 // creatable lists the kinds a person can start a page of from /new/{kind}. Episodes are added
 // from their work.

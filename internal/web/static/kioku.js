@@ -124,3 +124,31 @@
     });
   });
 })();
+
+// Several rows in the edit forms: the "Add another row" button of a section that adds items
+// copies the form's blank row (a <template>) after the others, numbered after the highest row,
+// instead of sending the form to get it back with one more. Without script the button does that.
+(function () {
+  "use strict";
+  document.addEventListener("click", function (ev) {
+    var button = ev.target.closest && ev.target.closest("button.add-row");
+    if (!button || !button.form) return;
+    var fieldset = button.closest("fieldset");
+    var rows = fieldset && fieldset.querySelector(".rows");
+    var template = fieldset && fieldset.querySelector("template.row-template");
+    if (!rows || !template) return;
+    ev.preventDefault();
+    var next = 0;
+    button.form.querySelectorAll("[name^='add.']").forEach(function (input) {
+      var n = parseInt(input.name.split(".")[1], 10);
+      if (n >= next) next = n + 1;
+    });
+    var row = template.content.cloneNode(true);
+    row.querySelectorAll("[name^='add.__.']").forEach(function (input) {
+      input.name = "add." + next + "." + input.name.slice("add.__.".length);
+    });
+    var first = row.querySelector("input, select, textarea");
+    rows.appendChild(row);
+    if (first) first.focus();
+  });
+})();
