@@ -46,6 +46,42 @@ func TestOwnPendingEdits(t *testing.T) {
 			}
 		}
 
+		// Its author keeps building it: the forms show the page as the edit makes it, and what
+		// they save joins the same edit, still waiting.
+		form := newbie.page(newPath+"/edit/credits", http.StatusOK)
+		if got, _ := form.Find(`input[name=changeset]`).Attr("value"); got != fmt.Sprint(cs) {
+			t.Errorf("the credits form of the pending page carries changeset %q, want %d", got, cs)
+		}
+		loc = newbie.save(newPath+"/edit/credits", url.Values{"changeset": {fmt.Sprint(cs)}, "base": {"0"},
+			"add.0.person": {"Katsuhiro Otomo"}, "add.0.role": {"Writer"}, "add.1.person": {"Hiroyuki Kitakubo"}, "add.1.role": {"Director"}})
+		if !strings.HasPrefix(loc, newPath) {
+			t.Errorf("saving the pending page's credits went to %q", loc)
+		}
+		newbie.save(newPath+"/edit/basics", url.Values{"changeset": {fmt.Sprint(cs)}, "base": {"0"}, "name": {"Roujin Z"},
+			"medium": {"film"}, "deck": {"A robot bed runs amok."}, "edit_summary": {"a better deck"}})
+		newbie.save(newPath+"/edit/episodes", url.Values{"changeset": {fmt.Sprint(cs)}, "base": {"0"},
+			"add.0.number": {"1"}, "add.0.name": {"Opening"}, "add.0.segment": {"1"}})
+		if n := len(s.pendingEntities(t, cs)); n != 4 {
+			t.Errorf("the edit now touches %d pages, want the work, two new people and a segment", n)
+		}
+		if got := pendingID(t, s); got != cs {
+			t.Errorf("the newest pending edit is %d, want the amended %d", got, cs)
+		}
+		own = newbie.page(newPath, http.StatusOK)
+		if got := texts(own.Find("#credits tr.credit td.person")); strings.Join(got, "|") != "Katsuhiro Otomo|Hiroyuki Kitakubo" {
+			t.Errorf("the author sees credits %q on the pending page", got)
+		}
+		if got := text(own.Find("p.deck")); got != "A robot bed runs amok." {
+			t.Errorf("the author sees deck %q", got)
+		}
+		if got := texts(own.Find("#episodes li.episode a.name")); strings.Join(got, "|") != "Opening" {
+			t.Errorf("the author sees segments %q on the pending page", got)
+		}
+		// A form that adds to an edit that is not the editor's own is refused.
+		if res, _ := other.post(newPath+"/edit/basics", url.Values{"changeset": {fmt.Sprint(cs)}, "name": {"Vandal"}, "medium": {"film"}}); res.StatusCode != http.StatusNotFound && res.StatusCode != http.StatusForbidden {
+			t.Errorf("another editor adding to the edit: status %d, want 403 or 404", res.StatusCode)
+		}
+
 		// An edit of an accepted page: its author sees it with the edit, the others as it is.
 		newbie.save(path+"/edit/basics", basics("Three tales of memory", "", 1))
 		if got := deck(newbie); got != "Three tales of memory" {

@@ -41,6 +41,9 @@ type editPage struct {
 	Paste         string
 	PasteProblems []edit.LineProblem
 	Notice        string
+	// Changeset is the editor's own changeset waiting for review that the form is made from and
+	// that what it saves joins; 0 for a form made from the page as it is.
+	Changeset int64
 }
 
 // Removed reports whether the item with key was ticked for removal in the form as it was sent.
@@ -110,7 +113,7 @@ func (a *App) EditForm(segment string) Handler {
 			return signInRedirect(w, r)
 		}
 		section := r.PathValue("section")
-		e, ok, err := a.loadEntity(w, r, segment, editSuffix(section))
+		e, ok, err := a.loadEditable(w, r, segment, editSuffix(section))
 		if err != nil || !ok {
 			return err
 		}
@@ -122,13 +125,29 @@ func (a *App) EditForm(segment string) Handler {
 	}
 }
 
-// editData is the edit form of entity e, of its section when e is a work, as the page is now.
+// editData is the edit form of entity e, of its section when e is a work, as the page is now;
+// for an editor whose own edit of it waits for review, as that edit makes it.
 func (a *App) editData(ctx context.Context, e store.Entity, section string) (editPage, error) {
-	doc, err := a.head(ctx, e)
-	if err != nil {
-		return editPage{}, err
-	}
 	data := editPage{Entity: e, Base: e.Head, Kind: e.Kind, Lists: choices}
+	var doc wiki.Document
+	var err error
+	if s := sessionFrom(ctx); s != nil {
+		p, perr := a.store.PendingProposal(ctx, s.User.ID, e.ID)
+		if perr != nil && !errors.Is(perr, store.ErrNotFound) {
+			return editPage{}, perr
+		}
+		if perr == nil {
+			data.Changeset = p.ChangesetID
+			if doc, err = wiki.Decode(e.Kind, p.Document); err != nil {
+				return editPage{}, err
+			}
+		}
+	}
+	if doc == nil {
+		if doc, err = a.head(ctx, e); err != nil {
+			return editPage{}, err
+		}
+	}
 	if work, isWork := doc.(*wiki.Work); isWork {
 		if section == "" {
 			section = "basics"
@@ -187,21 +206,36 @@ func (a *App) Edit(segment string) Handler {
 			return err
 		}
 		section := r.PathValue("section")
-		e, ok, err := a.loadEntity(w, r, segment, editSuffix(section))
+		e, ok, err := a.loadEditable(w, r, segment, editSuffix(section))
 		if err != nil || !ok {
 			return err
 		}
+		// A form made from the editor's own edit waiting for review adds to that edit.
+		var changeset int64
+		if raw := r.PostFormValue("changeset"); raw != "" {
+			if changeset, err = strconv.ParseInt(raw, 10, 64); err != nil || changeset <= 0 {
+				return badRequest("changeset must be the number of your edit waiting for review")
+			}
+		}
 		base, err := strconv.Atoi(r.PostFormValue("base"))
-		if err != nil || base <= 0 {
+		if changeset == 0 && (err != nil || base <= 0) {
 			return wiki.Invalid("the form is missing the revision it was made from; reload it and try again")
 		}
 		ctx, form := r.Context(), r.PostForm
 		summary := form.Get("edit_summary")
+		update := func(fn func(ctx context.Context, c *edit.Changes, doc wiki.Document) error) error {
+			if changeset != 0 {
+				_, err := a.edits.AmendEntity(ctx, s.User.ID, changeset, summary, e.ID, fn)
+				return err
+			}
+			_, err := a.edits.Update(ctx, s.User.ID, summary, e.ID, base, fn)
+			return err
+		}
 		if e.Kind != wiki.KindWork {
 			if section != "" {
 				return store.ErrNotFound
 			}
-			_, err = a.edits.Update(ctx, s.User.ID, summary, e.ID, base, func(_ context.Context, _ *edit.Changes, doc wiki.Document) error {
+			err = update(func(_ context.Context, _ *edit.Changes, doc wiki.Document) error {
 				return applyScalars(doc, form)
 			})
 			return a.saved(w, r, e, "", base, form, err)
@@ -219,7 +253,11 @@ func (a *App) Edit(segment string) Handler {
 				return err
 			}
 		}
-		_, err = a.edits.UpdateWork(ctx, s.User.ID, summary, e.ID, base, func(ctx context.Context, c *edit.Changes, w *wiki.Work) error {
+		err = update(func(ctx context.Context, c *edit.Changes, doc wiki.Document) error {
+			w, ok := doc.(*wiki.Work)
+			if !ok {
+				return store.ErrNotFound
+			}
 			return sec.apply(ctx, c, e.ID, w, form)
 		})
 		return a.saved(w, r, e, sec.Key, base, form, err)
@@ -318,8 +356,12 @@ func (a *App) saved(w http.ResponseWriter, r *http.Request, e store.Entity, sect
 	if err != nil {
 		return err
 	}
-	// An edit waiting for review leaves the page as it was; the page then tells its author so.
+	// An edit waiting for review leaves the page as it was; the page then tells its author so,
+	// and shows it to them with the edit. A page the edit creates has no other address yet.
 	updated, err := a.store.Entity(r.Context(), e.ID)
+	if errors.Is(err, store.ErrNotFound) {
+		updated, err = e, nil
+	}
 	if err != nil {
 		return err
 	}

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"html/template"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -247,23 +248,45 @@ func (a *App) pageTools(ctx context.Context, name string, e store.Entity, viewer
 	return readerTools{html: template.HTML(buf.String()), own: own}, nil
 }
 
+// loadEditable is loadEntity for the edit forms: it also finds, for its author, a page that an
+// edit waiting for review creates.
+func (a *App) loadEditable(w http.ResponseWriter, r *http.Request, segment, suffix string) (store.Entity, bool, error) {
+	e, ok, err := a.loadEntity(w, r, segment, suffix)
+	if viewer := sessionFrom(r.Context()); errors.Is(err, store.ErrNotFound) && viewer != nil {
+		var p store.Proposal
+		p, ok, err = a.ownPending(w, r, segment, suffix, viewer)
+		return p.Entity, ok, err
+	}
+	return e, ok, err
+}
+
+// ownPending reads the proposal of viewer's own edit waiting for review for the page that the
+// request's {ref} addresses, redirecting (ok false) when the address is not its canonical one.
+func (a *App) ownPending(w http.ResponseWriter, r *http.Request, segment, suffix string, viewer *store.Session) (store.Proposal, bool, error) {
+	id, slug, err := wiki.ParseRef(r.PathValue("ref"))
+	if err != nil {
+		return store.Proposal{}, false, store.ErrNotFound
+	}
+	p, err := a.store.PendingProposal(r.Context(), viewer.User.ID, id)
+	if err != nil {
+		return store.Proposal{}, false, err
+	}
+	if e := p.Entity; e.Segment != segment || slug != wiki.Slugify(e.Name) {
+		http.Redirect(w, r, e.Path()+suffix, http.StatusSeeOther)
+		return p, false, nil
+	}
+	return p, true, nil
+}
+
 // ownPendingPage serves a page that waits for review to the author of the changeset that creates
 // it; to anyone else there is no such page.
 func (a *App) ownPendingPage(w http.ResponseWriter, r *http.Request, segment string, viewer *store.Session, page int) ([]byte, error) {
-	id, slug, err := wiki.ParseRef(r.PathValue("ref"))
-	if err != nil {
-		return nil, store.ErrNotFound
-	}
-	ctx := r.Context()
-	p, err := a.store.PendingProposal(ctx, viewer.User.ID, id)
-	if err != nil {
+	p, ok, err := a.ownPending(w, r, segment, "", viewer)
+	if err != nil || !ok {
 		return nil, err
 	}
+	ctx := r.Context()
 	e := p.Entity
-	if e.Segment != segment || slug != wiki.Slugify(e.Name) {
-		http.Redirect(w, r, e.Path(), http.StatusSeeOther)
-		return nil, nil
-	}
 	body, err := a.proposalBody(ctx, e, &p, page)
 	if err != nil {
 		return nil, err
@@ -282,7 +305,23 @@ func (a *App) proposalBody(ctx context.Context, e store.Entity, p *store.Proposa
 	if err != nil {
 		return cachedBody{}, err
 	}
-	return a.renderBody(ctx, e, doc, page)
+	// The pages the same edit creates or changes show as it makes them: a new person credited,
+	// a new segment of the work.
+	others, err := a.store.Proposals(ctx, p.ChangesetID)
+	if err != nil {
+		return cachedBody{}, err
+	}
+	return a.renderBody(context.WithValue(ctx, proposedKey{}, others), e, doc, page)
+}
+
+// proposedKey holds, in the context of a page rendered for the author of an edit waiting for
+// review, what that edit proposes.
+type proposedKey struct{}
+
+// proposed returns what the edit whose version of a page is being rendered proposes, if any.
+func proposed(ctx context.Context) []store.Proposal {
+	list, _ := ctx.Value(proposedKey{}).([]store.Proposal)
+	return list
 }
 
 func (a *App) view(ctx context.Context, e store.Entity, doc wiki.Document, page int) (string, any, error) {
@@ -383,5 +422,14 @@ func (a *App) names(ctx context.Context, docs ...wiki.Document) (map[int64]store
 			ids = append(ids, t.ID)
 		}
 	}
-	return a.store.EntitiesByID(ctx, ids)
+	found, err := a.store.EntitiesByID(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	for _, p := range proposed(ctx) {
+		if _, ok := found[p.Entity.ID]; !ok && slices.Contains(ids, p.Entity.ID) {
+			found[p.Entity.ID] = p.Entity
+		}
+	}
+	return found, nil
 }

@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"reflect"
+	"slices"
 	"sort"
 
 	"kioku/internal/store"
@@ -215,7 +216,7 @@ func (a *App) workView(ctx context.Context, base entityView, w *wiki.Work) (*wor
 // episodesOf lists a work's episodes and segments in order, with their documents.
 func (a *App) episodesOf(ctx context.Context, workID int64) ([]episodeRow, error) {
 	links, err := a.store.LinksTo(ctx, workID, wiki.RelEpisodeOf)
-	if err != nil || len(links) == 0 {
+	if err != nil || (len(links) == 0 && len(proposed(ctx)) == 0) {
 		return nil, err
 	}
 	ids := make([]int64, len(links))
@@ -237,6 +238,21 @@ func (a *App) episodesOf(ctx context.Context, workID int64) ([]episodeRow, error
 			return nil, err
 		}
 		out = append(out, episodeRow{Entity: h.Entity, Episode: doc.(*wiki.Episode)})
+	}
+	// For the author of an edit waiting for review, the episodes as it makes them.
+	for _, p := range proposed(ctx) {
+		if p.Entity.Kind != wiki.KindEpisode {
+			continue
+		}
+		doc, err := wiki.Decode(wiki.KindEpisode, p.Document)
+		if err != nil {
+			return nil, err
+		}
+		ep := doc.(*wiki.Episode)
+		out = slices.DeleteFunc(out, func(r episodeRow) bool { return r.Entity.ID == p.Entity.ID })
+		if int64(ep.Work) == workID {
+			out = append(out, episodeRow{Entity: p.Entity, Episode: ep})
+		}
 	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].Episode.Number < out[j].Episode.Number })
 	return out, nil
