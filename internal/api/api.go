@@ -175,22 +175,22 @@ func (a *API) OpenAPI(w http.ResponseWriter, r *http.Request) error {
 
 // Index lists the API's collections.
 func (a *API) Index(w http.ResponseWriter, r *http.Request) error {
-	out := index{OpenAPI: Prefix + "/openapi.json", Search: Prefix + "/search", Documentation: "/api"}
+	out := Root{OpenAPI: Prefix + "/openapi.json", Search: Prefix + "/search", Documentation: "/api"}
 	for _, c := range collections {
-		out.Collections = append(out.Collections, indexEntry{Kind: string(c.Kind), APIURL: Prefix + "/" + c.Path})
+		out.Collections = append(out.Collections, CollectionLink{Kind: string(c.Kind), APIURL: Prefix + "/" + c.Path})
 	}
 	return write(w, r, out)
 }
 
-// index is the answer of /api/v1/.
-type index struct {
-	Collections   []indexEntry `json:"collections"`
-	Search        string       `json:"search"`
-	OpenAPI       string       `json:"openapi"`
-	Documentation string       `json:"documentation"`
+// Root is the answer of /api/v1/.
+type Root struct {
+	Collections   []CollectionLink `json:"collections"`
+	Search        string           `json:"search"`
+	OpenAPI       string           `json:"openapi"`
+	Documentation string           `json:"documentation"`
 }
 
-type indexEntry struct {
+type CollectionLink struct {
 	Kind   string `json:"kind"`
 	APIURL string `json:"api_url"`
 }

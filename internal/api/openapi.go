@@ -40,7 +40,7 @@ func Document() map[string]any {
 		return map[string]any{"get": op}
 	}
 
-	paths[Prefix+"/"] = get("index", "The API's collections", "Lists the collections with their addresses.", nil, g.of(reflect.TypeFor[index]()))
+	paths[Prefix+"/"] = get("index", "The API's collections", "Lists the collections with their addresses.", nil, g.of(reflect.TypeFor[Root]()))
 	paths[Prefix+"/openapi.json"] = get("openapi", "This document", "The OpenAPI 3.1 document of the API.", nil,
 		map[string]any{"type": "object"})
 	paths[Prefix+"/search"] = get("search", "Search every kind",
@@ -121,7 +121,6 @@ func Document() map[string]any {
 			"license": map[string]any{"name": "Content: as each data set's licence asks; see each document's sources",
 				"identifier": "CC-BY-4.0"},
 		},
-		"servers":    []any{map[string]any{"url": "/"}},
 		"paths":      paths,
 		"components": map[string]any{"schemas": g.components},
 	}
@@ -270,4 +269,3 @@ func (g *schemas) page(items any) map[string]any {
 	s["properties"].(map[string]any)["results"] = map[string]any{"type": "array", "items": items}
 	return s
 }
-
