@@ -9,8 +9,6 @@ package api
 
 import (
 	"bytes"
-	"crypto/sha256"
-	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -28,24 +26,35 @@ const Prefix = "/api/v1"
 type API struct {
 	store *store.Store
 	spec  []byte
+	cache *cache
+	// generation is the site's cache generation, which every accepted edit moves on (on any
+	// instance): answers kept under an older one are not served.
+	generation func() uint64
 }
 
-// New builds the API over a migrated store.
-func New(s *store.Store) *API {
+// New builds the API over a migrated store. generation is the site's cache generation
+// (web.App.Generation): the API keeps answers while it stays the same.
+func New(s *store.Store, generation func() uint64) *API {
 	spec, err := json.MarshalIndent(Document(), "", "  ")
 	if err != nil {
 		panic(fmt.Sprintf("api: OpenAPI document: %v", err)) // plain data; this cannot fail
 	}
-	return &API{store: s, spec: append(spec, '\n')}
+	return &API{store: s, spec: append(spec, '\n'), cache: newCache(), generation: generation}
 }
 
-// handler is the shape of every API handler: it returns its error for the web package's
-// adapter to answer.
-type handler = func(w http.ResponseWriter, r *http.Request) error
+// handler is the shape of every API handler: it returns its answer's body, or its error for
+// the web package's adapter to answer.
+type handler = func(r *http.Request) (reply, error)
+
+// reply is a handler's answer: a JSON body, and for a list the address of its next page.
+type reply struct {
+	body []byte
+	next string
+}
 
 // Install adds the API's routes to mux, each wrapped by wrap (web.App.Wrap).
 func (a *API) Install(mux *http.ServeMux, wrap func(web.Handler) http.Handler) {
-	h := func(f handler) http.Handler { return wrap(f) }
+	h := func(f handler) http.Handler { return wrap(a.serve(f)) }
 	mux.Handle("GET "+Prefix+"/{$}", h(a.Index))
 	mux.Handle("GET "+Prefix+"/openapi.json", h(a.OpenAPI))
 	for _, c := range collections {
@@ -58,7 +67,7 @@ func (a *API) Install(mux *http.ServeMux, wrap func(web.Handler) http.Handler) {
 	}
 	// Every other address under the API, and any method but GET and HEAD, is answered as a
 	// problem document rather than the mux's plain text.
-	mux.Handle(Prefix+"/", h(notFound))
+	mux.Handle(Prefix+"/", wrap(notFound))
 }
 
 // collection is one kind of entity as the API lists it.
@@ -120,37 +129,54 @@ func notFound(w http.ResponseWriter, r *http.Request) error {
 // minute and then ask again with the ETag.
 const cacheControl = "public, max-age=60"
 
-// write answers with v as JSON, or with 304 Not Modified when the reader already holds the same
-// bytes. The ETag is a hash of the body: an entity's response also shows other entities' names,
-// so no revision number alone could tell that it is unchanged.
-func write(w http.ResponseWriter, r *http.Request, v any) error {
+// serve answers a request with f's reply, kept until the next accepted edit: the same address
+// gets the same bytes and ETag without reading the store again. The ETag is a hash of the body:
+// an entity's answer also shows other entities' names, so no revision number alone could tell
+// that it is unchanged.
+func (a *API) serve(f handler) web.Handler {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		key := r.URL.RequestURI()
+		gen := a.generation()
+		c, ok := a.cache.get(key, gen)
+		if !ok {
+			rep, err := f(r)
+			if err != nil {
+				return err
+			}
+			// Kept under the generation read before the store was: an edit accepted meanwhile
+			// retires it.
+			c = a.cache.put(key, gen, rep)
+		}
+		h := w.Header()
+		h.Set("ETag", c.etag)
+		h.Set("Access-Control-Allow-Origin", "*")
+		if !web.SignedIn(r) {
+			// A signed-in reader's answers stay private, as the site marks them: their session
+			// may be refreshed on the way.
+			h.Set("Cache-Control", cacheControl)
+		}
+		if c.next != "" {
+			h.Set("Link", "<"+c.next+`>; rel="next"`)
+		}
+		if matchETag(r.Header.Get("If-None-Match"), c.etag) {
+			w.WriteHeader(http.StatusNotModified)
+			return nil
+		}
+		h.Set("Content-Type", "application/json")
+		_, err := w.Write(c.body)
+		return err
+	}
+}
+
+// encode writes v as the body of a reply.
+func encode(v any) (reply, error) {
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false)
 	if err := enc.Encode(v); err != nil {
-		return err
+		return reply{}, err
 	}
-	return writeBody(w, r, "application/json", buf.Bytes())
-}
-
-func writeBody(w http.ResponseWriter, r *http.Request, contentType string, body []byte) error {
-	sum := sha256.Sum256(body)
-	etag := `"` + base64.RawURLEncoding.EncodeToString(sum[:18]) + `"`
-	h := w.Header()
-	h.Set("ETag", etag)
-	h.Set("Access-Control-Allow-Origin", "*")
-	if !web.SignedIn(r) {
-		// A signed-in reader's responses stay private (the site marks them so): their session
-		// may be refreshed on the way.
-		h.Set("Cache-Control", cacheControl)
-	}
-	if matchETag(r.Header.Get("If-None-Match"), etag) {
-		w.WriteHeader(http.StatusNotModified)
-		return nil
-	}
-	h.Set("Content-Type", contentType)
-	_, err := w.Write(body)
-	return err
+	return reply{body: buf.Bytes()}, nil
 }
 
 // matchETag reports whether an If-None-Match header names etag, compared weakly as RFC 9110
@@ -169,17 +195,17 @@ func matchETag(header, etag string) bool {
 }
 
 // OpenAPI serves the OpenAPI document.
-func (a *API) OpenAPI(w http.ResponseWriter, r *http.Request) error {
-	return writeBody(w, r, "application/json", a.spec)
+func (a *API) OpenAPI(r *http.Request) (reply, error) {
+	return reply{body: a.spec}, nil
 }
 
 // Index lists the API's collections.
-func (a *API) Index(w http.ResponseWriter, r *http.Request) error {
+func (a *API) Index(r *http.Request) (reply, error) {
 	out := Root{OpenAPI: Prefix + "/openapi.json", Search: Prefix + "/search", Documentation: "/api"}
 	for _, c := range collections {
 		out.Collections = append(out.Collections, CollectionLink{Kind: string(c.Kind), APIURL: Prefix + "/" + c.Path})
 	}
-	return write(w, r, out)
+	return encode(out)
 }
 
 // Root is the answer of /api/v1/.

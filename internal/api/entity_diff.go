@@ -30,51 +30,51 @@ type Change struct {
 // Diff answers /api/v1/{collection}/{id}/diff?from=&to=: to is the entity's current revision
 // unless given, from that revision's parent (0: the diff of a first revision).
 func (a *API) Diff(c collection) handler {
-	return func(w http.ResponseWriter, r *http.Request) error {
+	return func(r *http.Request) (reply, error) {
 		v := r.URL.Query()
 		if err := onlyParams(v, "from", "to"); err != nil {
-			return err
+			return reply{}, err
 		}
 		e, err := a.entity(r, c)
 		if err != nil {
-			return err
+			return reply{}, err
 		}
 		ctx := r.Context()
 		to, err := revisionNumber("to", single(v, "to"), e.Head, 1)
 		if err != nil {
-			return err
+			return reply{}, err
 		}
 		toRev, err := a.store.Revision(ctx, e.ID, to)
 		if err != nil {
-			return err
+			return reply{}, err
 		}
 		from, err := revisionNumber("from", single(v, "from"), toRev.Parent, 0)
 		if err != nil {
-			return err
+			return reply{}, err
 		}
 		toDoc, err := wiki.Decode(e.Kind, toRev.Document)
 		if err != nil {
-			return err
+			return reply{}, err
 		}
 		var fromDoc wiki.Document
 		if from > 0 {
 			fromRev, err := a.store.Revision(ctx, e.ID, from)
 			if err != nil {
-				return err
+				return reply{}, err
 			}
 			if fromDoc, err = wiki.Decode(e.Kind, fromRev.Document); err != nil {
-				return err
+				return reply{}, err
 			}
 		}
 		refs, err := a.resolve(ctx, fromDoc, toDoc)
 		if err != nil {
-			return err
+			return reply{}, err
 		}
 		out := Diff{Entity: refOf(e.ID, map[int64]store.Entity{e.ID: e}), From: from, To: to, Changes: []Change{},
 			SiteURL: e.Path() + "/diff?from=" + itoa(from) + "&to=" + itoa(to)}
 		for _, ch := range wiki.Diff(fromDoc, toDoc, func(id int64) string { return refs[id].Name }) {
 			out.Changes = append(out.Changes, Change{Field: ch.Field, Op: string(ch.Op), Old: ch.Old, New: ch.New})
 		}
-		return write(w, r, out)
+		return encode(out)
 	}
 }

@@ -1,8 +1,10 @@
 package api
 
 import (
+	"bytes"
 	"encoding/json"
 	"net/http"
+	"reflect"
 
 	"kioku/internal/store"
 	"kioku/internal/wiki"
@@ -23,21 +25,21 @@ type Page[T any] struct {
 // List answers /api/v1/{collection}: a page of the collection's entities, filtered, sorted and
 // paged by keyset cursor (see parseList).
 func (a *API) List(c collection) handler {
-	return func(w http.ResponseWriter, r *http.Request) error {
+	return func(r *http.Request) (reply, error) {
 		v := r.URL.Query()
 		if v.Get("format") == "json" && len(v["format"]) == 1 {
 			v.Del("format")
 		}
 		p, err := parseList(c, v)
 		if err != nil {
-			return err
+			return reply{}, err
 		}
 		ctx := r.Context()
 		q := p.query
 		q.Limit++ // one more row tells whether there is a next page
 		rows, total, err := a.store.ListEntities(ctx, q)
 		if err != nil {
-			return err
+			return reply{}, err
 		}
 		out := Page[json.RawMessage]{Total: total, Limit: p.query.Limit, Results: []json.RawMessage{}}
 		if len(rows) > p.query.Limit {
@@ -49,13 +51,12 @@ func (a *API) List(c collection) handler {
 			}
 			out.NextCursor = cur.encode()
 			out.Next = nextURL(r, out.NextCursor)
-			w.Header().Set("Link", "<"+out.Next+`>; rel="next"`)
 		}
 		docs := map[int64]wiki.Document{}
 		var wr writer
 		if p.fields.needsDocument(c.Kind) {
 			if docs, wr.refs, err = a.documents(r, rows); err != nil {
-				return err
+				return reply{}, err
 			}
 		}
 		for _, row := range rows {
@@ -67,10 +68,16 @@ func (a *API) List(c collection) handler {
 			}
 			wr.buf.Reset()
 			wr.entity(row.Entity, doc, p.fields)
-			out.Results = append(out.Results, json.RawMessage(append([]byte(nil), wr.buf.Bytes()...)))
+			out.Results = append(out.Results, json.RawMessage(bytes.Clone(wr.buf.Bytes())))
 		}
 		out.Count = len(out.Results)
-		return write(w, r, out)
+		// The envelope is written by the same writer: encoding/json would check and copy
+		// every entity's bytes again.
+		wr.buf.Reset()
+		wr.comma = false
+		wr.value(reflect.ValueOf(out))
+		wr.buf.WriteByte('\n')
+		return reply{body: wr.buf.Bytes(), next: out.Next}, nil
 	}
 }
 

@@ -13,43 +13,43 @@ import (
 // Show answers /api/v1/{collection}/{id}: the entity's current document with its references
 // resolved, or the fields picked with ?fields=.
 func (a *API) Show(c collection) handler {
-	return func(w http.ResponseWriter, r *http.Request) error {
+	return func(r *http.Request) (reply, error) {
 		v := r.URL.Query()
 		if err := onlyParams(v, "fields"); err != nil {
-			return err
+			return reply{}, err
 		}
 		keep, err := parseFields(c, v, false)
 		if err != nil {
-			return err
+			return reply{}, err
 		}
 		id, err := pathID(r, c)
 		if err != nil {
-			return err
+			return reply{}, err
 		}
 		ctx := r.Context()
 		e, err := a.store.Entity(ctx, id)
 		if errors.Is(err, store.ErrNotFound) || (err == nil && e.Kind != c.Kind) {
-			return notFoundIn(c, id)
+			return reply{}, notFoundIn(c, id)
 		} else if err != nil {
-			return err
+			return reply{}, err
 		}
 		// Revisions never change once written: the entity's head revision goes with the
 		// entity as read, whatever is accepted meanwhile.
 		rev, err := a.store.Revision(ctx, id, e.Head)
 		if err != nil {
-			return err
+			return reply{}, err
 		}
 		doc, err := wiki.Decode(c.Kind, rev.Document)
 		if err != nil {
-			return err
+			return reply{}, err
 		}
 		out := writer{}
 		if out.refs, err = a.resolve(ctx, doc); err != nil {
-			return err
+			return reply{}, err
 		}
 		out.entity(e, doc, keep)
 		out.buf.WriteByte('\n')
-		return writeBody(w, r, "application/json", out.buf.Bytes())
+		return reply{body: out.buf.Bytes()}, nil
 	}
 }
 

@@ -40,6 +40,7 @@ type entityMeta struct {
 var (
 	metaType = reflect.TypeFor[entityMeta]()
 	timeType = reflect.TypeFor[time.Time]()
+	rawType  = reflect.TypeFor[json.RawMessage]()
 	// metaFields are the JSON names of entityMeta's fields.
 	metaFields = func() []string {
 		var out []string
@@ -244,8 +245,11 @@ func (w *writer) value(v reflect.Value) {
 		return
 	}
 	if v.Type() == refType {
-		data, _ := json.Marshal(refOf(v.Int(), w.refs))
-		w.buf.Write(data)
+		w.value(reflect.ValueOf(refOf(v.Int(), w.refs)))
+		return
+	}
+	if v.Type() == rawType {
+		w.buf.Write(v.Bytes())
 		return
 	}
 	switch v.Kind() {

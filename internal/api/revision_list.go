@@ -46,46 +46,47 @@ func revisionOf(c collection, e store.Entity, r store.Revision) Revision {
 // Revisions answers /api/v1/{collection}/{id}/revisions: the entity's history, newest first,
 // a page at a time.
 func (a *API) Revisions(c collection) handler {
-	return func(w http.ResponseWriter, r *http.Request) error {
+	return func(r *http.Request) (reply, error) {
 		v := r.URL.Query()
 		if err := onlyParams(v, "limit", "cursor"); err != nil {
-			return err
+			return reply{}, err
 		}
 		limit, err := parseLimit(v)
 		if err != nil {
-			return err
+			return reply{}, err
 		}
 		before := 0
 		if s := single(v, "cursor"); s != "" {
 			var cur cursor
 			if err := cur.decode(s); err != nil {
-				return err
+				return reply{}, err
 			}
 			if cur.Before <= 0 || cur.Order != "" {
-				return badRequest("the cursor is not one of a list of revisions")
+				return reply{}, badRequest("the cursor is not one of a list of revisions")
 			}
 			before = cur.Before
 		}
 		e, err := a.entity(r, c)
 		if err != nil {
-			return err
+			return reply{}, err
 		}
 		revs, total, err := a.store.RevisionsBefore(r.Context(), e.ID, before, limit+1)
 		if err != nil {
-			return err
+			return reply{}, err
 		}
 		out := Page[Revision]{Total: total, Limit: limit, Results: []Revision{}}
 		if len(revs) > limit {
 			revs = revs[:limit]
 			out.NextCursor = cursor{Before: revs[len(revs)-1].Number}.encode()
 			out.Next = nextURL(r, out.NextCursor)
-			w.Header().Set("Link", "<"+out.Next+`>; rel="next"`)
 		}
 		for _, rev := range revs {
 			out.Results = append(out.Results, revisionOf(c, e, rev))
 		}
 		out.Count = len(out.Results)
-		return write(w, r, out)
+		rep, err := encode(out)
+		rep.next = out.Next
+		return rep, err
 	}
 }
 
