@@ -2,6 +2,7 @@ package api_test
 
 import (
 	"fmt"
+	"io"
 	"net/http"
 	"net/url"
 	"slices"
@@ -156,6 +157,16 @@ func TestDetails(t *testing.T) {
 		s.problem(fmt.Sprintf("/api/v1/works/%d", l.kon), http.StatusNotFound)
 		s.problem(fmt.Sprintf("/api/v1/themes/%d", l.scifi), http.StatusNotFound)
 		s.get("/api/v1/", http.StatusOK)
+		// The page for people links to the document.
+		res, err := http.Get(s.URL + "/api")
+		if err != nil {
+			t.Fatal(err)
+		}
+		page, _ := io.ReadAll(res.Body)
+		res.Body.Close()
+		if res.StatusCode != http.StatusOK || !strings.Contains(string(page), `href="/api/v1/openapi.json"`) {
+			t.Errorf("/api: status %d", res.StatusCode)
+		}
 		s.get("/api/v1/search?q=memories", http.StatusOK)
 		s.get("/api/v1/search?q=", http.StatusOK)
 	})

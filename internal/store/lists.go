@@ -117,7 +117,8 @@ func (c *conn) ListEntities(ctx context.Context, q ListQuery) ([]ListRow, int, e
 		return nil, 0, fmt.Errorf("store: count %s: %w", q.Kind, c.mapErr(err))
 	}
 
-	col := map[ListOrder]string{OrderName: "e.name_key", OrderStart: "COALESCE(w.start_date, '')", OrderUpdated: "e.updated_at"}[q.Order]
+	// Every work has its facts row, so a list by start date (of works only) needs no COALESCE.
+	col := map[ListOrder]string{OrderName: "e.name_key", OrderStart: "w.start_date", OrderUpdated: "e.updated_at"}[q.Order]
 	dir, cmp := "ASC", ">"
 	if q.Desc {
 		dir, cmp = "DESC", "<"
@@ -131,8 +132,10 @@ func (c *conn) ListEntities(ctx context.Context, q ListQuery) ([]ListRow, int, e
 			cond += ` AND e.id ` + cmp + ` ?`
 			args = append(args, a.ID)
 		} else {
-			cond += ` AND (` + col + ` ` + cmp + ` ? OR (` + col + ` = ? AND e.id ` + cmp + ` ?))`
-			args = append(args, v, v, a.ID)
+			// A row value comparison, which both engines can answer from an index on the
+			// order's column (with the id that breaks ties).
+			cond += ` AND (` + col + `, e.id) ` + cmp + ` (?, ?)`
+			args = append(args, v, a.ID)
 		}
 	}
 	order := ` ORDER BY e.id ` + dir
