@@ -378,6 +378,7 @@ func TestBadInput(t *testing.T) {
 			{"/api/v1/nothing", 404},
 			{"/api/v1/works/1/nothing", 404},
 			{"/api/v1/works?q=%FF", 400},
+			{"/api/v1/works?format=xml", 400},
 		} {
 			s.problem(tc.path, tc.status)
 		}
@@ -386,6 +387,8 @@ func TestBadInput(t *testing.T) {
 		s.problem("/api/v1/works?limit=1&sort=year&cursor="+cur, 400)
 		s.problem("/api/v1/works?limit=1&sort=name&filter=type:tv&cursor="+cur, 400)
 		s.list("/api/v1/works?limit=1&sort=name&cursor=" + cur)
+		s.list("/api/v1/works?format=json")
+		s.get(fmt.Sprintf("/api/v1/works/%d?format=json", l.akira), http.StatusOK)
 
 		// Only GET and HEAD.
 		req, _ := http.NewRequest(http.MethodDelete, s.URL+"/api/v1/works", nil)

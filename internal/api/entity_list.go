@@ -26,11 +26,7 @@ type Page[T any] struct {
 // paged by keyset cursor (see parseList).
 func (a *API) List(c collection) handler {
 	return func(r *http.Request) (reply, error) {
-		v := r.URL.Query()
-		if v.Get("format") == "json" && len(v["format"]) == 1 {
-			v.Del("format")
-		}
-		p, err := parseList(c, v)
+		p, err := parseList(c, r.URL.Query())
 		if err != nil {
 			return reply{}, err
 		}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strings"
 
 	"kioku/internal/store"
 	"kioku/internal/wiki"
@@ -95,7 +96,7 @@ func onlyParams(v map[string][]string, names ...string) error {
 			if len(names) == 0 {
 				return badRequest("unknown parameter %q: this address takes none", clip(name))
 			}
-			return badRequest("unknown parameter %q: this address takes %v", clip(name), names)
+			return badRequest("unknown parameter %q: this address takes %s", clip(name), strings.Join(names, ", "))
 		}
 	}
 	return nil

@@ -57,6 +57,8 @@ func Document() map[string]any {
 		return map[string]any{"name": "id", "in": "path", "required": true, "description": "The " + c.Noun + "'s id.",
 			"schema": map[string]any{"type": "integer", "format": "int64", "minimum": 1}}
 	}
+	// Comic Vine's users are used to sending format=json; it is accepted, and changes nothing.
+	format := queryParam("format", "Accepted for familiarity: answers are always JSON.", map[string]any{"type": "string", "enum": []string{"json"}})
 	for _, c := range collections {
 		docT := docType(c.Kind)
 		doc := g.named(c.Schema+"Document", g.object(docT))
@@ -87,10 +89,11 @@ func Document() map[string]any {
 					"schema":      map[string]any{"type": "array", "items": map[string]any{"type": "string"}, "maxItems": MaxFilters}},
 				queryParam("sort", "Order, with - for descending; ties are broken by id.", map[string]any{"type": "string", "enum": sortEnum, "default": "id"}),
 				queryParam("cursor", "The next_cursor of the previous page.", map[string]any{"type": "string", "maxLength": MaxCursor}),
+				format,
 			}, list)
 		paths[p+"/{id}"] = get("get"+c.Schema, "One "+c.Noun,
 			"The "+c.Noun+"'s current document, with its references resolved.",
-			[]any{idParam(c), queryParam("fields", "Fields to write, separated by commas (id is always written).", map[string]any{"type": "string"})},
+			[]any{idParam(c), queryParam("fields", "Fields to write, separated by commas (id is always written).", map[string]any{"type": "string"}), format},
 			entity, "404")
 		paths[p+"/{id}/revisions"] = get("list"+c.Schema+"Revisions", "History of a "+c.Noun, "The "+c.Noun+"'s revisions, newest first.",
 			[]any{idParam(c),

@@ -40,10 +40,8 @@ type listParams struct {
 // parseList decodes limit, fields, filter, sort and cursor for a collection.
 func parseList(c collection, v url.Values) (listParams, error) {
 	p := listParams{query: store.ListQuery{Kind: c.Kind, Order: store.OrderID, Limit: DefaultLimit}}
-	for name := range v {
-		if !slices.Contains([]string{"limit", "fields", "filter", "sort", "cursor"}, name) {
-			return p, badRequest("unknown parameter %q: a list takes limit, fields, filter, sort and cursor", name)
-		}
+	if err := onlyParams(v, "limit", "fields", "filter", "sort", "cursor"); err != nil {
+		return p, err
 	}
 	limit, err := parseLimit(v)
 	if err != nil {

@@ -1,14 +1,12 @@
 package api_test
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"strings"
 	"testing"
 
 	"github.com/getkin/kin-openapi/openapi3"
@@ -248,6 +246,3 @@ func (s *site) problem(path string, status int) map[string]any {
 	}
 	return p
 }
-
-var _ = bytes.NewReader
-var _ = strings.Contains
