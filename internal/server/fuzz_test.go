@@ -294,6 +294,9 @@ func routeTemplates(paths map[wiki.Kind]string) []string {
 		"/queue?kind={q}&editor={q}", "/watchlist.atom?token={q}", "/users/{v}", "/admin/users?q={q}",
 		"/admin/users/{v}/role", "/admin/users/{v}/ban", "/admin/users/{v}/unban", "/new/{v}", "/new/work?name={q}&medium={q}",
 		"/login?next={q}", "/account?done={q}",
+		"/api/v1/works/{v}", "/api/v1/people/{v}/revisions?cursor={q}&limit={q}", "/api/v1/works/1/revisions/{v}",
+		"/api/v1/works/1/diff?from={q}&to={q}", "/api/v1/works?filter={q}&sort={q}", "/api/v1/works?cursor={q}&fields={q}",
+		"/api/v1/episodes?filter=work:{q}", "/api/v1/{v}", "/api/v1/works/{v}?fields={q}",
 	}
 }
 

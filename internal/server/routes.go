@@ -5,6 +5,7 @@ package server
 import (
 	"net/http"
 
+	"kioku/internal/api"
 	"kioku/internal/web"
 	"kioku/internal/wiki"
 )
@@ -20,6 +21,8 @@ func Routes(app *web.App) http.Handler {
 	mux.Handle("GET /search", h(app.Search))
 	mux.Handle("GET /lookup", h(app.Lookup))
 	mux.Handle("GET /api/v1/search", h(app.SearchAPI))
+	mux.Handle("GET /api", h(app.APIDocs))
+	api.New(app.Store(), app.Generation).Install(mux, app.Wrap) // the rest of /api/v1/: internal/api/api.go
 	mux.Handle("GET /external/{site}/{id...}", h(app.External))
 	mux.Handle("GET /season/{year}", h(app.Season))
 	mux.Handle("GET /season/{year}/{season}", h(app.Season))

@@ -89,6 +89,9 @@ func New(s *store.Store, log *slog.Logger, set Settings) (*App, error) {
 // accepted edit, and when they reconnect after missing announcements.
 func (a *App) Invalidate() { a.cache.invalidate() }
 
+// Store is the store the site reads and writes.
+func (a *App) Store() *store.Store { return a.store }
+
 // Edits is the edit service the pages save through.
 func (a *App) Edits() *edit.Service { return a.edits }
 
@@ -249,6 +252,9 @@ var (
 	ErrForbidden  = errors.New("web: forbidden")
 	ErrBadRequest = errors.New("web: bad request")
 	ErrTooLarge   = errors.New("web: request too large")
+	// ErrMethod is a request by a method the address does not answer; the address's handler
+	// sets the Allow header.
+	ErrMethod = errors.New("web: method not allowed")
 )
 
 // Wrap turns a Handler into an http.Handler, writing one friendly error page per kind of error:
@@ -315,6 +321,9 @@ func (a *App) Wrap(h Handler) http.Handler {
 		case errors.Is(err, ErrBadRequest):
 			status, data.Heading = http.StatusBadRequest, "Bad request"
 			data.Message = strings.TrimPrefix(err.Error(), ErrBadRequest.Error()+": ")
+		case errors.Is(err, ErrMethod):
+			status, data.Heading = http.StatusMethodNotAllowed, "Method not allowed"
+			data.Message = strings.TrimPrefix(err.Error(), ErrMethod.Error()+": ")
 		case errors.Is(err, ErrTooLarge):
 			status, data.Heading = http.StatusRequestEntityTooLarge, "Too large"
 			data.Message = strings.TrimPrefix(err.Error(), ErrTooLarge.Error()+": ")

@@ -77,6 +77,10 @@ func newPageCache() *pageCache {
 
 func (c *pageCache) invalidate() { c.generation.Add(1) }
 
+// Generation is the page cache's generation, which every accepted edit (on any instance) moves
+// on: the API keeps its answers under it, so that they are retired with the pages.
+func (a *App) Generation() uint64 { return a.cache.generation.Load() }
+
 func (c *pageCache) get(key string) (cachedPage, bool) {
 	c.mu.RLock()
 	p, ok := c.pages[key]
