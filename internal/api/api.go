@@ -50,6 +50,8 @@ type handler = func(r *http.Request) (reply, error)
 type reply struct {
 	body []byte
 	next string
+	// moved is the address of the entity that the one asked for was merged into.
+	moved string
 }
 
 // Install adds the API's routes to mux, each wrapped by wrap (web.App.Wrap).
@@ -157,6 +159,11 @@ func (a *API) serve(f handler) web.Handler {
 		}
 		if c.next != "" {
 			h.Set("Link", "<"+c.next+`>; rel="next"`)
+		}
+		if c.moved != "" {
+			h.Set("Location", c.moved)
+			w.WriteHeader(http.StatusPermanentRedirect)
+			return nil
 		}
 		if matchETag(r.Header.Get("If-None-Match"), c.etag) {
 			w.WriteHeader(http.StatusNotModified)

@@ -1,6 +1,7 @@
 package api_test
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"net/http"
@@ -151,6 +152,14 @@ func TestDetails(t *testing.T) {
 		s.get(fmt.Sprintf("/api/v1/episodes/%d", l.episode), http.StatusOK).decode(t, &ep)
 		if ep["work"].(map[string]any)["name"] != "Cowboy Bebop" {
 			t.Errorf("episode: %v", ep)
+		}
+		// A person merged into another answers with the kept one's address.
+		dup := s.create(wiki.KindPerson, &wiki.Person{Name: "Kon Satoshi"})
+		if _, err := s.Edits.Merge(context.Background(), s.editor, "", dup, l.kon); err != nil {
+			t.Fatal(err)
+		}
+		if got := s.get(fmt.Sprintf("/api/v1/people/%d?fields=name", dup), http.StatusPermanentRedirect).Header.Get("Location"); got != fmt.Sprintf("/api/v1/people/%d?fields=name", l.kon) {
+			t.Errorf("the merged person's address redirects to %q", got)
 		}
 		// Every kind's address finds only its own kind.
 		s.problem(fmt.Sprintf("/api/v1/people/%d", l.memories), http.StatusNotFound)

@@ -19,6 +19,7 @@ type cached struct {
 	etag       string
 	body       []byte
 	next       string
+	moved      string
 }
 
 // Bounds on the cache's memory: past either, it starts afresh.
@@ -40,7 +41,7 @@ func (c *cache) get(key string, gen uint64) (cached, bool) {
 // put keeps a reply made at generation gen, read before the reply was made.
 func (c *cache) put(key string, gen uint64, r reply) cached {
 	sum := sha256.Sum256(r.body)
-	e := cached{generation: gen, etag: `"` + base64.RawURLEncoding.EncodeToString(sum[:18]) + `"`, body: r.body, next: r.next}
+	e := cached{generation: gen, etag: `"` + base64.RawURLEncoding.EncodeToString(sum[:18]) + `"`, body: r.body, next: r.next, moved: r.moved}
 	if len(r.body) > maxCachedBytes/16 {
 		return e // too large to keep
 	}

@@ -34,6 +34,13 @@ func (a *API) Show(c collection) handler {
 		} else if err != nil {
 			return reply{}, err
 		}
+		if e.MergedInto != 0 {
+			moved := fmt.Sprintf("%s/%s/%d", Prefix, c.Path, e.MergedInto)
+			if r.URL.RawQuery != "" {
+				moved += "?" + r.URL.RawQuery
+			}
+			return reply{moved: moved}, nil
+		}
 		// Revisions never change once written: the entity's head revision goes with the
 		// entity as read, whatever is accepted meanwhile.
 		rev, err := a.store.Revision(ctx, id, e.Head)

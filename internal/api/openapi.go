@@ -21,6 +21,8 @@ func Document() map[string]any {
 		"400": response("The request is malformed: an unknown parameter, filter, field or sort, a bad cursor or id.", problem),
 		"404": response("There is no such entity or revision.", problem),
 		"405": response("The API answers only GET and HEAD.", problem),
+		"308": map[string]any{"description": "The entity was merged into another: Location is the kept one's address.",
+			"headers": map[string]any{"Location": map[string]any{"schema": map[string]any{"type": "string"}}}},
 		"503": response("The database cannot be reached just now; try again after Retry-After.", problem),
 	}
 	get := func(id, summary, description string, params []any, ok any, withErrors ...string) map[string]any {
@@ -94,7 +96,7 @@ func Document() map[string]any {
 		paths[p+"/{id}"] = get("get"+c.Schema, "One "+c.Noun,
 			"The "+c.Noun+"'s current document, with its references resolved.",
 			[]any{idParam(c), queryParam("fields", "Fields to write, separated by commas (id is always written).", map[string]any{"type": "string"}), format},
-			entity, "404")
+			entity, "404", "308")
 		paths[p+"/{id}/revisions"] = get("list"+c.Schema+"Revisions", "History of a "+c.Noun, "The "+c.Noun+"'s revisions, newest first.",
 			[]any{idParam(c),
 				queryParam("limit", "How many per page.", map[string]any{"type": "integer", "minimum": 1, "maximum": MaxLimit, "default": DefaultLimit}),
