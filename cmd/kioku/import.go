@@ -87,6 +87,7 @@ func importData(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		im.Report = f
 	}
 	fmt.Fprintf(stderr, "importing %d records of %s (version %s)\n", set.Read, set.Source, set.Version)
+	defer importer.BulkGC()()
 	sum, err := im.Run(ctx, set)
 	if err != nil {
 		if errors.Is(err, context.Canceled) {

@@ -14,6 +14,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
+	"runtime/debug"
 	"strings"
 	"time"
 
@@ -144,6 +146,8 @@ func (im *Importer) Run(ctx context.Context, set *dataset.Set) (*Summary, error)
 		return nil, err
 	}
 	st.sum = sum
+	// The batches leave copying SQLite's log into the database to a checkpointer of their own.
+	defer im.Edits.Store.CheckpointInBackground(250 * time.Millisecond)()
 	r := &run{im: im, set: set, sum: sum, author: author, st: st}
 	if err := r.franchises(ctx); err != nil {
 		return nil, err
@@ -160,6 +164,23 @@ func (im *Importer) Run(ctx context.Context, set *dataset.Set) (*Summary, error)
 	sum.Agents = len(set.Agents)
 	sum.Elapsed = time.Since(start)
 	return sum, nil
+}
+
+// BulkGC sets the process's garbage collector for an import, and returns what puts it back: an
+// import allocates a great deal that dies young, and collecting when the heap has grown to four
+// times what is live, rather than twice, spares about a tenth of its work (measured on the Media
+// Arts Database), within a soft limit of 1 GiB unless GOMEMLIMIT sets another. The import
+// command and the import benchmarks run under it; a server does not.
+func BulkGC() (restore func()) {
+	percent := debug.SetGCPercent(300)
+	limit := debug.SetMemoryLimit(-1) // reads it
+	if limit == math.MaxInt64 {
+		debug.SetMemoryLimit(1 << 30)
+	}
+	return func() {
+		debug.SetGCPercent(percent)
+		debug.SetMemoryLimit(limit)
+	}
 }
 
 // run is one import in progress.

@@ -255,10 +255,16 @@ func (c *conn) NamesOfKind(ctx context.Context, kind wiki.Kind) (map[int64]strin
 // defaultCacheKiB is SQLite's own page cache size per connection, which the store keeps.
 const defaultCacheKiB = 2000
 
+// defaultAutocheckpoint is SQLite's own: a commit that leaves the log longer than this many
+// pages copies it into the database.
+const defaultAutocheckpoint = 1000
+
 // WithLargeCache runs fn with a page cache of mib MiB on this transaction's SQLite connection,
 // then gives the connection its usual cache back. A batch of an import writes more pages than
 // the usual 2 MB hold, and SQLite would spill them to the log and read them back within the
-// transaction. PostgreSQL has no such setting per connection; there fn simply runs.
+// transaction. The batch's commit does not copy the log into the database either: that is left
+// to CheckpointInBackground when it runs, or to the connection's next commit. PostgreSQL has no
+// such setting per connection; there fn simply runs.
 func (tx *Tx) WithLargeCache(ctx context.Context, mib int, fn func() error) error {
 	if tx.engine != SQLite {
 		return fn()
@@ -266,9 +272,46 @@ func (tx *Tx) WithLargeCache(ctx context.Context, mib int, fn func() error) erro
 	if _, err := tx.exec(ctx, fmt.Sprintf(`PRAGMA cache_size = -%d`, mib*1024)); err != nil {
 		return err
 	}
+	if _, err := tx.exec(ctx, `PRAGMA wal_autocheckpoint = 0`); err != nil {
+		return err
+	}
 	err := fn()
 	if _, rerr := tx.exec(ctx, fmt.Sprintf(`PRAGMA cache_size = -%d`, defaultCacheKiB)); rerr != nil && err == nil {
 		err = rerr
 	}
+	if _, rerr := tx.exec(ctx, fmt.Sprintf(`PRAGMA wal_autocheckpoint = %d`, defaultAutocheckpoint)); rerr != nil && err == nil {
+		err = rerr
+	}
 	return err
+}
+
+// CheckpointInBackground copies SQLite's log into the database every interval from a
+// connection of its own until stop is called, so that a long run of batches (an import) does not
+// do it in the writer's commits: on a machine with two cores, the copying runs beside the
+// writing. A checkpoint that finds the writer busy copies what it can and leaves the rest for
+// the next. On PostgreSQL it does nothing.
+func (s *Store) CheckpointInBackground(interval time.Duration) (stop func()) {
+	if s.engine != SQLite {
+		return func() {}
+	}
+	done := make(chan struct{})
+	finished := make(chan struct{})
+	go func() {
+		defer close(finished)
+		t := time.NewTicker(interval)
+		defer t.Stop()
+		for {
+			select {
+			case <-done:
+				return
+			case <-t.C:
+				// An error here (a busy database) only means the next checkpoint copies more.
+				_, _ = s.db.Exec(`PRAGMA wal_checkpoint(PASSIVE)`)
+			}
+		}
+	}()
+	return func() {
+		close(done)
+		<-finished
+	}
 }
