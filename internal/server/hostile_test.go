@@ -224,7 +224,11 @@ func postForms(doc *goquery.Document) []postForm {
 			case goquery.NodeName(in) == "textarea":
 				pf.values.Add(name, in.Text())
 			case goquery.NodeName(in) == "select":
-				pf.values.Add(name, in.Find("option").First().AttrOr("value", ""))
+				option := in.Find("option[selected]").First()
+				if option.Length() == 0 {
+					option = in.Find("option").First()
+				}
+				pf.values.Add(name, option.AttrOr("value", option.Text()))
 			case in.AttrOr("type", "") == "checkbox" || in.AttrOr("type", "") == "radio":
 				if _, checked := in.Attr("checked"); checked {
 					pf.values.Add(name, in.AttrOr("value", "on"))
