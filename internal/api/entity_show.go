@@ -73,15 +73,7 @@ func notFoundIn(c collection, id int64) error {
 
 // resolve reads the entities the documents refer to.
 func (a *API) resolve(ctx context.Context, docs ...wiki.Document) (map[int64]store.Entity, error) {
-	var ids []int64
-	for _, d := range docs {
-		if d == nil {
-			continue
-		}
-		for _, t := range d.Refs() {
-			ids = append(ids, t.ID)
-		}
-	}
+	ids := wiki.RefIDs(docs...)
 	if len(ids) == 0 {
 		return nil, nil
 	}

@@ -569,13 +569,7 @@ func (c *Changes) refs(ctx context.Context, self int64, doc wiki.Document) (bool
 
 // names resolves the references of the given documents, for describing conflicts.
 func (c *Changes) names(ctx context.Context, docs ...wiki.Document) (wiki.Names, error) {
-	var ids []int64
-	for _, d := range docs {
-		for _, t := range d.Refs() {
-			ids = append(ids, t.ID)
-		}
-	}
-	found, err := c.tx.EntitiesByID(ctx, ids)
+	found, err := c.tx.EntitiesByID(ctx, wiki.RefIDs(docs...))
 	if err != nil {
 		return nil, err
 	}

@@ -120,13 +120,7 @@ func (a *App) changesetView(ctx context.Context, cs store.Changeset) (changesetV
 	}
 	var ids []int64
 	for _, p := range pairs {
-		for _, d := range []wiki.Document{p.old, p.new} {
-			if d != nil {
-				for _, t := range d.Refs() {
-					ids = append(ids, t.ID)
-				}
-			}
-		}
+		ids = append(ids, wiki.RefIDs(p.old, p.new)...)
 	}
 	names, err := a.store.EntityNames(ctx, ids)
 	if err != nil {

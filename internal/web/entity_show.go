@@ -413,15 +413,7 @@ func (l *linkResolver) resolve(title string) (string, bool) {
 
 // names looks up the entities a document points to, by id.
 func (a *App) names(ctx context.Context, docs ...wiki.Document) (map[int64]store.Entity, error) {
-	var ids []int64
-	for _, d := range docs {
-		if d == nil {
-			continue
-		}
-		for _, t := range d.Refs() {
-			ids = append(ids, t.ID)
-		}
-	}
+	ids := wiki.RefIDs(docs...)
 	found, err := a.store.EntitiesByID(ctx, ids)
 	if err != nil {
 		return nil, err

@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"reflect"
 	"strconv"
 )
 
@@ -123,6 +124,20 @@ func (n Names) Name(id int64) string {
 type Target struct {
 	ID   int64
 	Kind Kind
+}
+
+// RefIDs lists the ids of the entities the documents point to; nil documents are skipped.
+func RefIDs(docs ...Document) []int64 {
+	var ids []int64
+	for _, d := range docs {
+		if d == nil || reflect.ValueOf(d).IsNil() {
+			continue
+		}
+		for _, t := range d.Refs() {
+			ids = append(ids, t.ID)
+		}
+	}
+	return ids
 }
 
 func refs(kind Kind, ids ...Ref) []Target {
