@@ -56,8 +56,13 @@ func (c *conn) SearchTerms(ctx context.Context, lookups ...search.Lookup) ([][]s
 	var parts []string
 	var args []any
 	exec := false
+	// On PostgreSQL, the first search starts the sample of trigram counts (see gramCounts).
+	var counts map[string]int32
+	if c.grams != nil {
+		counts = c.grams.get(c)
+	}
 	for i, l := range lookups {
-		q, a, err := c.lookupQuery(ctx, l)
+		q, a, err := c.lookupQuery(ctx, l, counts)
 		if err != nil {
 			return nil, err
 		}
@@ -99,7 +104,8 @@ func (c *conn) SearchTerms(ctx context.Context, lookups ...search.Lookup) ([][]s
 }
 
 // lookupQuery is the statement of one lookup and its arguments; "" when it can find nothing.
-func (c *conn) lookupQuery(ctx context.Context, l search.Lookup) (string, []any, error) {
+// counts are PostgreSQL's sampled trigram counts, when there are any.
+func (c *conn) lookupQuery(ctx context.Context, l search.Lookup, counts map[string]int32) (string, []any, error) {
 	if l.Key == "" || l.Limit <= 0 {
 		return "", nil, nil
 	}
@@ -134,10 +140,6 @@ func (c *conn) lookupQuery(ctx context.Context, l search.Lookup) (string, []any,
 	case l.Mode == search.Contains:
 		// pg_trgm looks up every trigram of a LIKE pattern; a few of the rarest blocks of the
 		// key, in order, find few keys besides, and strpos checks those.
-		var counts map[string]int32
-		if c.grams != nil {
-			counts = c.grams.get(c)
-		}
 		pattern := "%" + strings.Join(rarestInOrder(blocks(l.Key), 4, counts), "%") + "%"
 		query = `SELECT ` + termColumns + ` FROM search_terms t WHERE t.key LIKE ? AND strpos(t.key, ?) > 0` + kinds + ` LIMIT ?`
 		args = append([]any{pattern, l.Key}, kindArgs...)
@@ -177,10 +179,6 @@ func (c *conn) lookupQuery(ctx context.Context, l search.Lookup) (string, []any,
 		}
 		// Blocks that survive the typos keep their order, so each pair is one pattern, which
 		// pg_trgm looks up by both its trigrams at once.
-		var counts map[string]int32
-		if c.grams != nil {
-			counts = c.grams.get(c)
-		}
 		grams = rarestInOrder(grams, n, counts)
 		var or []string
 		for i := range grams {
