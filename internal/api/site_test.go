@@ -41,7 +41,7 @@ type site struct {
 func newSite(t testing.TB, engine store.Engine) *site {
 	t.Helper()
 	st := storetest.Open(t, engine)
-	app, err := web.New(st, slog.New(slog.NewTextHandler(io.Discard, nil)), web.Settings{Password: cheap})
+	app, err := web.New(st, slog.New(slog.NewTextHandler(io.Discard, nil)), web.Settings{Password: cheap, APIReads: 1 << 30, APIWrites: 1 << 30})
 	if err != nil {
 		t.Fatal(err)
 	}

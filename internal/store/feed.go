@@ -70,18 +70,17 @@ type Change struct {
 	// Feed is the revision's place in the feed: a reader resumes after the last it saw.
 	Feed        int64
 	ChangesetID int64
-	EntityID    int64
-	Kind        string
-	Name        string // the entity's name now
-	Number      int
-	CreatedAt   time.Time
-	Author      string
-	Summary     string
+	// Entity is the entity as it is now (its name, its page's address).
+	Entity    Entity
+	Number    int
+	CreatedAt time.Time
+	Author    string
+	Summary   string
 }
 
 // ChangesAfter lists up to limit accepted revisions whose feed numbers follow after, in order.
 func (c *conn) ChangesAfter(ctx context.Context, after int64, limit int) ([]Change, error) {
-	rows, err := c.query(ctx, `SELECT r.feed, r.changeset_id, r.entity_id, e.kind, e.name, r.number, r.created_at, u.name, r.summary
+	rows, err := c.query(ctx, `SELECT r.feed, r.changeset_id, e.id, e.kind, e.name, e.segment, r.number, r.created_at, u.name, r.summary
 		FROM revisions r JOIN entities e ON e.id = r.entity_id JOIN users u ON u.id = r.author_id
 		WHERE r.feed > ? ORDER BY r.feed LIMIT ?`, after, limit)
 	if err != nil {
@@ -91,7 +90,7 @@ func (c *conn) ChangesAfter(ctx context.Context, after int64, limit int) ([]Chan
 	var out []Change
 	for rows.Next() {
 		var ch Change
-		if err := rows.Scan(&ch.Feed, &ch.ChangesetID, &ch.EntityID, &ch.Kind, &ch.Name, &ch.Number, &ch.CreatedAt,
+		if err := rows.Scan(&ch.Feed, &ch.ChangesetID, &ch.Entity.ID, &ch.Entity.Kind, &ch.Entity.Name, &ch.Entity.Segment, &ch.Number, &ch.CreatedAt,
 			&ch.Author, &ch.Summary); err != nil {
 			return nil, err
 		}
