@@ -9,6 +9,7 @@ import (
 	"io"
 	"net/http"
 	"strconv"
+	"strings"
 
 	"kioku/internal/accounts"
 	"kioku/internal/edit"
@@ -240,7 +241,8 @@ func prefix(at string) string {
 	return at + ": "
 }
 
-// decodeDocument reads a document of a kind in its stored form (references as ids), strictly.
+// decodeDocument reads a document of a kind in its stored form (references as ids), strictly;
+// list items sent without a key are new items and get one.
 func decodeDocument(kind wiki.Kind, data json.RawMessage, at string) (wiki.Document, error) {
 	if len(bytes.TrimSpace(data)) == 0 || string(bytes.TrimSpace(data)) == "null" {
 		return nil, badRequest("%s: the document is missing", at)
@@ -252,6 +254,7 @@ func decodeDocument(kind wiki.Kind, data json.RawMessage, at string) (wiki.Docum
 	if err := strictJSON(data, doc, at); err != nil {
 		return nil, err
 	}
+	wiki.FillKeys(doc)
 	return doc, nil
 }
 
@@ -331,7 +334,7 @@ type InvalidProblem struct {
 func invalid(w http.ResponseWriter, problems ...string) error {
 	w.Header().Set("Content-Type", "application/problem+json")
 	return writeProblem(w, http.StatusUnprocessableEntity, InvalidProblem{Type: "about:blank", Title: "That could not be saved",
-		Status: http.StatusUnprocessableEntity, Detail: "Nothing was saved: " + fmt.Sprint(len(problems)) + " problem(s), listed in problems.",
+		Status: http.StatusUnprocessableEntity, Detail: "Nothing was saved: " + strings.Join(problems, "; "),
 		Problems: problems})
 }
 

@@ -38,6 +38,8 @@ func Routes(app *web.App) http.Handler {
 	mux.Handle("GET /account", private(h(app.Account)))
 	mux.Handle("POST /account/password", private(h(app.ChangePassword)))
 	mux.Handle("POST /account/sessions", private(h(app.RevokeSession)))
+	mux.Handle("POST /account/tokens", private(h(app.CreateToken)))
+	mux.Handle("POST /account/tokens/revoke", private(h(app.RevokeToken)))
 	mux.Handle("GET /admin/users", private(h(app.AdminUsers)))
 	mux.Handle("POST /admin/users/{name}/role", private(h(app.SetUserRole)))
 	mux.Handle("POST /admin/users/{name}/ban", private(h(app.BanUser)))
