@@ -156,8 +156,8 @@ func (s *site) validate(req *http.Request, res *http.Response, body []byte) {
 	}
 	route, params, err := s.router.FindRoute(req)
 	if err != nil {
-		if res.StatusCode != http.StatusNotFound {
-			s.t.Fatalf("GET %s: no operation in the OpenAPI document (%v)", req.URL, err)
+		if res.StatusCode != http.StatusNotFound && res.StatusCode != http.StatusMethodNotAllowed {
+			s.t.Fatalf("%s %s: no operation in the OpenAPI document (%v)", req.Method, req.URL, err)
 		}
 		var v any
 		if err := json.Unmarshal(body, &v); err != nil {
