@@ -131,7 +131,7 @@ func Document() map[string]any {
 			"license": map[string]any{"name": "Content: as each data set's licence asks; see each document's sources",
 				"identifier": "CC-BY-4.0"},
 		},
-		"paths":      paths,
+		"paths": paths,
 		"components": map[string]any{"schemas": g.components, "securitySchemes": map[string]any{
 			"token": map[string]any{"type": "http", "scheme": "bearer",
 				"description": "A personal API token, made on the account page (/account). Reads need none."}}},
