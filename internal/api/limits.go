@@ -19,8 +19,8 @@ type Limits struct {
 	Reads, Writes int
 }
 
-// DefaultLimits are the budgets a site has unless it sets others.
-var DefaultLimits = Limits{Reads: 600, Writes: 60}
+// DefaultLimits are the budgets of an API built without Writing's.
+var DefaultLimits = Limits{Reads: web.DefaultAPIReads, Writes: web.DefaultAPIWrites}
 
 // limitWindow is the length of the fixed windows requests are counted in.
 const limitWindow = time.Minute

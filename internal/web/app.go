@@ -69,7 +69,7 @@ type Settings struct {
 	// DefaultDatabaseTimeout, less than 0 no bound.
 	DatabaseTimeout time.Duration
 	// APIReads and APIWrites are how many API reads and writes a token, or an address without
-	// one, may make a minute (0: the API's defaults, api.DefaultLimits).
+	// one, may make a minute (0: DefaultAPIReads, DefaultAPIWrites).
 	APIReads, APIWrites int
 }
 
@@ -77,6 +77,12 @@ type Settings struct {
 func New(s *store.Store, log *slog.Logger, set Settings) (*App, error) {
 	if set.DatabaseTimeout == 0 {
 		set.DatabaseTimeout = DefaultDatabaseTimeout
+	}
+	if set.APIReads <= 0 {
+		set.APIReads = DefaultAPIReads
+	}
+	if set.APIWrites <= 0 {
+		set.APIWrites = DefaultAPIWrites
 	}
 	a := &App{store: s, text: wikitext.New(), log: log, cache: newPageCache(), trustProxy: set.TrustProxy,
 		dbTimeout: set.DatabaseTimeout, set: set,
