@@ -76,10 +76,9 @@ func (a *API) authenticate(w http.ResponseWriter, r *http.Request) (*accounts.To
 // Counting is in the store, so the budget holds across instances.
 func (a *API) limited(policy string, next web.Handler) web.Handler {
 	return func(w http.ResponseWriter, r *http.Request) error {
-		tok, err := a.authenticate(w, r)
-		if err != nil {
-			return err
-		}
+		// A request with a bad token is counted under its address (so that guessing tokens is
+		// limited too), and refused after.
+		tok, authErr := a.authenticate(w, r)
 		quota := a.limits.Reads
 		if policy == policyWrite {
 			quota = a.limits.Writes
@@ -100,6 +99,9 @@ func (a *API) limited(policy string, next web.Handler) web.Handler {
 		if hits > quota {
 			return &accounts.LimitError{RetryAfter: time.Duration(reset-1) * time.Second,
 				Message: fmt.Sprintf("This %s may make %d API %ss a minute; try again in %d seconds.", who(tok), quota, policy, reset)}
+		}
+		if authErr != nil {
+			return authErr
 		}
 		if tok != nil {
 			r = r.WithContext(context.WithValue(r.Context(), tokenKey{}, tok))

@@ -1,13 +1,10 @@
 package web
 
 import (
-	"errors"
 	"net/http"
 	"strconv"
-	"strings"
 
 	"kioku/internal/accounts"
-	"kioku/internal/wiki"
 )
 
 // CreateToken makes a personal API token (fields name, and edit=1 for one that writes) and shows
@@ -25,10 +22,8 @@ func (a *App) CreateToken(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	// A name that breaks a rule is answered by the error page, which lists the problems.
 	secret, _, err := a.accounts.CreateToken(r.Context(), u, r.PostFormValue("name"), scopes)
-	if ve, ok := errors.AsType[*wiki.ValidationError](err); ok {
-		return a.renderAccountWith(w, r, s, http.StatusBadRequest, accountPage{Problem: strings.Join(ve.Problems, " ") + " No token was made."})
-	}
 	if err != nil {
 		return err
 	}
