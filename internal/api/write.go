@@ -156,6 +156,15 @@ func (a *API) PostChangeset(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	res, err := a.edits.Apply(ctx, tok.User.ID, in.Summary, func(c *edit.Changes) error {
 		made := map[int64]int64{} // -position → the id Create gave
+		var existing []int64
+		for _, ch := range changes {
+			if ch.id > 0 {
+				existing = append(existing, ch.id)
+			}
+		}
+		if err := c.Reserve(ctx, existing); err != nil {
+			return err
+		}
 		for i, ch := range changes {
 			for from, into := range made {
 				wiki.Retarget(ch.id, ch.doc, from, into)

@@ -2,6 +2,7 @@ package api_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
@@ -250,5 +251,54 @@ func TestChangeFeedUnderConcurrentEdits(t *testing.T) {
 			t.Errorf("the feed listed %d revisions, the store holds %d", len(seen), total)
 		}
 		t.Logf("%d revisions followed", total)
+	})
+}
+
+// TestChangesetsInOppositeOrders has two clients save changesets that update the same two pages,
+// named in opposite orders, at once: every one is saved (none deadlocks).
+func TestChangesetsInOppositeOrders(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, s *site) {
+		ctx := context.Background()
+		a := s.create(wiki.KindGenre, &wiki.Topic{Name: "A"})
+		b := s.create(wiki.KindGenre, &wiki.Topic{Name: "B"})
+		tok, _ := s.token(s.account("Moderator", auth.RoleModerator), accounts.ScopeEdit)
+		c := s.client(tok)
+		var wg sync.WaitGroup
+		for w, pages := range [][2]int64{{a, b}, {b, a}} {
+			wg.Go(func() {
+				for n := range 8 {
+					var changes []api.ChangeWrite
+					for _, id := range pages {
+						// Each writer changes its own field, from the revision it read, so that
+						// the changes merge: only a deadlock could fail them.
+						e, err := s.Store.Entity(ctx, id)
+						if err != nil {
+							t.Error(err)
+							return
+						}
+						rev, err := s.Store.Revision(ctx, id, e.Head)
+						if err != nil {
+							t.Error(err)
+							return
+						}
+						var doc wiki.Topic
+						if err := json.Unmarshal(rev.Document, &doc); err != nil {
+							t.Error(err)
+							return
+						}
+						if w == 0 {
+							doc.Description = fmt.Sprintf("round %d", n)
+						} else {
+							doc.Summary = fmt.Sprintf("round %d", n)
+						}
+						changes = append(changes, api.ChangeWrite{Kind: "genre", ID: id, Base: e.Head, Document: raw(t, doc)})
+					}
+					if _, err := c.Write(ctx, api.ChangesetWrite{Summary: "both", Changes: changes}); err != nil {
+						t.Errorf("writer %d, round %d: %v", w, n, err)
+					}
+				}
+			})
+		}
+		wg.Wait()
 	})
 }
