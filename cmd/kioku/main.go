@@ -50,6 +50,9 @@ Usage:
   kioku copy --from DB --to DB   (moves a whole wiki into a new, empty database)
   kioku backup PATH [--data DIR] [--database DB]
               (a consistent copy of a live SQLite store, to a new file; PostgreSQL: pg_dump)
+  kioku dump DIR [--history] [--data DIR] [--database DB]
+              (the wiki's pages, or every revision, as compressed JSON lines and a manifest)
+  kioku restore DIR [--data DIR] [--database DB]   (a dump into a new, empty store)
   kioku import SOURCE PATH... [--report FILE] [--data DIR] [--database DB]
               (SOURCE: bangumi-data, madb or anidb-titles)
 
@@ -72,6 +75,12 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	}
 	if cmd == "backup" {
 		return backupStore(ctx, args, stdout, stderr)
+	}
+	if cmd == "dump" {
+		return dumpStore(ctx, args, stdout, stderr)
+	}
+	if cmd == "restore" {
+		return restoreStore(ctx, args, stdout, stderr)
 	}
 	if cmd == "user" {
 		if len(args) == 0 || args[0] != "add" {

@@ -14,6 +14,8 @@ import (
 	"net/http"
 	"strings"
 
+	"kioku/internal/accounts"
+	"kioku/internal/edit"
 	"kioku/internal/store"
 	"kioku/internal/web"
 	"kioku/internal/wiki"
@@ -30,6 +32,12 @@ type API struct {
 	// generation is the site's cache generation, which every accepted edit moves on (on any
 	// instance): answers kept under an older one are not served.
 	generation func() uint64
+	// Writing: the services writes go through, the request budgets, and the address a request
+	// without a token is counted under.
+	edits    *edit.Service
+	accounts *accounts.Service
+	limits   Limits
+	address  func(*http.Request) string
 }
 
 // New builds the API over a migrated store. generation is the site's cache generation
@@ -39,7 +47,22 @@ func New(s *store.Store, generation func() uint64) *API {
 	if err != nil {
 		panic(fmt.Sprintf("api: OpenAPI document: %v", err)) // plain data; this cannot fail
 	}
-	return &API{store: s, spec: append(spec, '\n'), cache: newCache(), generation: generation}
+	return &API{store: s, spec: append(spec, '\n'), cache: newCache(), generation: generation, limits: DefaultLimits,
+		address: func(r *http.Request) string { return r.RemoteAddr }}
+}
+
+// Writing lets the API take writes through edits, made with the API tokens of accounts; address
+// is the address a request without a token is counted under (web.App.ClientAddress), and limits
+// the request budgets (zero values keep DefaultLimits').
+func (a *API) Writing(edits *edit.Service, acc *accounts.Service, address func(*http.Request) string, limits Limits) *API {
+	a.edits, a.accounts, a.address = edits, acc, address
+	if limits.Reads > 0 {
+		a.limits.Reads = limits.Reads
+	}
+	if limits.Writes > 0 {
+		a.limits.Writes = limits.Writes
+	}
+	return a
 }
 
 // handler is the shape of every API handler: it returns its answer's body, or its error for
@@ -56,11 +79,18 @@ type reply struct {
 
 // Install adds the API's routes to mux, each wrapped by wrap (web.App.Wrap).
 func (a *API) Install(mux *http.ServeMux, wrap func(web.Handler) http.Handler) {
-	h := func(f handler) http.Handler { return wrap(a.serve(f)) }
+	h := func(f handler) http.Handler { return wrap(a.limited(policyRead, a.serve(f))) }
 	mux.Handle("GET "+Prefix+"/{$}", h(a.Index))
 	mux.Handle("GET "+Prefix+"/openapi.json", h(a.OpenAPI))
+	mux.Handle("GET "+Prefix+"/changes", h(a.Changes))
+	if a.edits != nil {
+		mux.Handle("POST "+Prefix+"/changesets", wrap(a.limited(policyWrite, a.PostChangeset)))
+	}
 	for _, c := range collections {
 		p := Prefix + "/" + c.Path
+		if a.edits != nil {
+			mux.Handle("PUT "+p+"/{id}", wrap(a.limited(policyWrite, a.Put(c))))
+		}
 		mux.Handle("GET "+p, h(a.List(c)))
 		mux.Handle("GET "+p+"/{id}", h(a.Show(c)))
 		mux.Handle("GET "+p+"/{id}/revisions", h(a.Revisions(c)))
@@ -69,7 +99,7 @@ func (a *API) Install(mux *http.ServeMux, wrap func(web.Handler) http.Handler) {
 	}
 	// Every other address under the API, and any method but GET and HEAD, is answered as a
 	// problem document rather than the mux's plain text.
-	mux.Handle(Prefix+"/", wrap(notFound))
+	mux.Handle(Prefix+"/", wrap(a.limited(policyRead, notFound)))
 }
 
 // collection is one kind of entity as the API lists it.
@@ -122,7 +152,7 @@ func badRequest(format string, args ...any) error {
 func notFound(w http.ResponseWriter, r *http.Request) error {
 	if r.Method != http.MethodGet && r.Method != http.MethodHead {
 		w.Header().Set("Allow", "GET, HEAD")
-		return fmt.Errorf("%w: the API answers only GET and HEAD for now", web.ErrMethod)
+		return fmt.Errorf("%w: this address answers only GET and HEAD (writes are PUT to an entity's address, or POST to /api/v1/changesets)", web.ErrMethod)
 	}
 	return store.ErrNotFound
 }

@@ -29,7 +29,7 @@ import (
 func BenchmarkAPI(b *testing.B) {
 	ctx := context.Background()
 	st := storetest.Open(b, store.SQLite)
-	app, err := web.New(st, slog.New(slog.NewTextHandler(io.Discard, nil)), web.Settings{Password: cheap})
+	app, err := web.New(st, slog.New(slog.NewTextHandler(io.Discard, nil)), web.Settings{Password: cheap, APIReads: 1 << 30, APIWrites: 1 << 30})
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -24,6 +24,9 @@ func Document() map[string]any {
 		"308": map[string]any{"description": "The entity was merged into another: Location is the kept one's address.",
 			"headers": map[string]any{"Location": map[string]any{"schema": map[string]any{"type": "string"}}}},
 		"503": response("The database cannot be reached just now; try again after Retry-After.", problem),
+		"401": response("The Authorization header holds no token of any account (unknown or revoked).", problem),
+		"403": response("The token's account is banned.", problem),
+		"429": response("The budget of requests is spent: see Retry-After and RateLimit.", problem),
 	}
 	get := func(id, summary, description string, params []any, ok any, withErrors ...string) map[string]any {
 		responses := map[string]any{
@@ -32,7 +35,7 @@ func Document() map[string]any {
 			"304": map[string]any{"description": "Not modified: the ETag given in If-None-Match is still current.",
 				"headers": readHeaders()},
 		}
-		for _, code := range append([]string{"400", "405", "503"}, withErrors...) {
+		for _, code := range append([]string{"400", "401", "403", "405", "429", "503"}, withErrors...) {
 			responses[code] = errors[code]
 		}
 		op := map[string]any{"operationId": id, "summary": summary, "description": description, "responses": responses}
@@ -114,20 +117,24 @@ func Document() map[string]any {
 				queryParam("to", "The newer revision; by default the current one.", map[string]any{"type": "integer", "minimum": 1})},
 			diff, "404")
 	}
+	g.writePaths(paths, problem, get)
 	return map[string]any{
 		"openapi":           "3.1.0",
 		"jsonSchemaDialect": "https://spec.openapis.org/oas/3.1/dialect/base",
 		"info": map[string]any{
 			"title":   "Kioku API",
 			"version": "1",
-			"description": "Read Kioku's wiki as JSON: every kind of entity, listed and one by one, with its history. " +
-				"Reading is open to everyone and needs no key. Addresses in answers are relative to the site. " +
+			"description": "Read Kioku's wiki as JSON: every kind of entity, listed and one by one, with its history and a " +
+				"feed of every change; write to it with a personal API token, through the same edit and moderation path as the site's forms. " +
+				"Reading is open to everyone and needs no key; every answer carries RateLimit headers. Addresses in answers are relative to the site. " +
 				"Errors are problem documents (RFC 9457). See /api for examples.",
 			"license": map[string]any{"name": "Content: as each data set's licence asks; see each document's sources",
 				"identifier": "CC-BY-4.0"},
 		},
-		"paths":      paths,
-		"components": map[string]any{"schemas": g.components},
+		"paths": paths,
+		"components": map[string]any{"schemas": g.components, "securitySchemes": map[string]any{
+			"token": map[string]any{"type": "http", "scheme": "bearer",
+				"description": "A personal API token, made on the account page (/account). Reads need none."}}},
 	}
 }
 
@@ -142,10 +149,10 @@ func queryParam(name, description string, schema any) map[string]any {
 
 func readHeaders() map[string]any {
 	str := map[string]any{"type": "string"}
-	return map[string]any{
+	return rateLimitHeaders(map[string]any{
 		"ETag":          map[string]any{"description": "A hash of the body; send it back in If-None-Match.", "schema": str},
 		"Cache-Control": map[string]any{"description": "Readers not signed in may cache answers for a minute.", "schema": str},
-	}
+	})
 }
 
 // problemSchema is the problem document the web package's error adapter writes for requests

@@ -96,9 +96,25 @@ func TestSchemasMatchTheGoTypes(t *testing.T) {
 		w = writer{refs: refs}
 		w.entity(store.Entity{ID: 2, Kind: c.Kind, Head: 3, Name: "x", Segment: "x", UpdatedAt: time.Now(), Locked: true}, d, nil)
 		check(t, doc, c.Schema, w.buf.Bytes())
+
+		// A write's body holds the document in its stored form.
+		stored, err := wiki.Encode(d)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := json.Marshal(EntityWrite{Base: 1, Summary: "x", Document: stored})
+		check(t, doc, c.Schema+"Write", body)
+		body, _ = json.Marshal(ChangesetWrite{Summary: "x", Changes: []ChangeWrite{{Kind: string(c.Kind), ID: 1, Base: 1, Document: stored}}})
+		check(t, doc, "ChangesetWrite", body)
 	}
+	conflict := &ConflictProblem{}
+	fill(reflect.ValueOf(conflict).Elem())
+	conflict.Current = json.RawMessage(`{"name":"x"}`)
+	data, _ := json.Marshal(conflict)
+	check(t, doc, "ConflictProblem", data)
 	for name, v := range map[string]any{
 		"Revision": &Revision{}, "Diff": &Diff{}, "Ref": &Ref{}, "RevisionList": &Page[Revision]{}, "Root": &Root{},
+		"WriteResult": &WriteResult{}, "FeedPage": &FeedPage{}, "InvalidProblem": &InvalidProblem{},
 	} {
 		fill(reflect.ValueOf(v).Elem())
 		data, err := json.Marshal(v)

@@ -296,7 +296,7 @@ func routeTemplates(paths map[wiki.Kind]string) []string {
 		"/login?next={q}", "/account?done={q}",
 		"/api/v1/works/{v}", "/api/v1/people/{v}/revisions?cursor={q}&limit={q}", "/api/v1/works/1/revisions/{v}",
 		"/api/v1/works/1/diff?from={q}&to={q}", "/api/v1/works?filter={q}&sort={q}", "/api/v1/works?cursor={q}&fields={q}",
-		"/api/v1/episodes?filter=work:{q}", "/api/v1/{v}", "/api/v1/works/{v}?fields={q}",
+		"/api/v1/episodes?filter=work:{q}", "/api/v1/changes?since={q}&limit={q}", "/api/v1/{v}", "/api/v1/works/{v}?fields={q}",
 	}
 }
 

@@ -22,7 +22,9 @@ func Routes(app *web.App) http.Handler {
 	mux.Handle("GET /lookup", h(app.Lookup))
 	mux.Handle("GET /api/v1/search", h(app.SearchAPI))
 	mux.Handle("GET /api", h(app.APIDocs))
-	api.New(app.Store(), app.Generation).Install(mux, app.Wrap) // the rest of /api/v1/: internal/api/api.go
+	set := app.Settings() // the rest of /api/v1/: internal/api/api.go
+	apiLimits := api.Limits{Reads: set.APIReads, Writes: set.APIWrites}
+	api.New(app.Store(), app.Generation).Writing(app.Edits(), app.Accounts(), app.ClientAddress, apiLimits).Install(mux, app.Wrap)
 	mux.Handle("GET /external/{site}/{id...}", h(app.External))
 	mux.Handle("GET /season/{year}", h(app.Season))
 	mux.Handle("GET /season/{year}/{season}", h(app.Season))
@@ -36,6 +38,8 @@ func Routes(app *web.App) http.Handler {
 	mux.Handle("GET /account", private(h(app.Account)))
 	mux.Handle("POST /account/password", private(h(app.ChangePassword)))
 	mux.Handle("POST /account/sessions", private(h(app.RevokeSession)))
+	mux.Handle("POST /account/tokens", private(h(app.CreateToken)))
+	mux.Handle("POST /account/tokens/revoke", private(h(app.RevokeToken)))
 	mux.Handle("GET /admin/users", private(h(app.AdminUsers)))
 	mux.Handle("POST /admin/users/{name}/role", private(h(app.SetUserRole)))
 	mux.Handle("POST /admin/users/{name}/ban", private(h(app.BanUser)))

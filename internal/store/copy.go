@@ -52,6 +52,9 @@ var tables = []table{
 	{name: "settings", key: []string{"name"}},
 	{name: "jobs", key: []string{"id"}},
 	{name: "login_failures", key: []string{"id"}},
+	{name: "api_tokens", key: []string{"id"}},
+	{name: "api_limits", key: []string{"key", "window_start"}},
+	{name: "feed_counter", key: []string{"id"}},
 }
 
 // Tables lists, in foreign-key order, the tables that Copy and Checksum cover: every table of

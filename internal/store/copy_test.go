@@ -154,6 +154,11 @@ func fill(t *testing.T, s *store.Store) filled {
 	must(s.SetSetting(ctx, "empty", ""))
 	_, err = s.EnqueueJob(ctx, "reindex", "", time.Now())
 	must(err)
+	tok, err := s.CreateAPIToken(ctx, store.APIToken{UserID: ann, Name: "bot", TokenHash: "hash of an API token", Scopes: "read,edit"})
+	must(err)
+	must(s.TouchAPIToken(ctx, tok, claimedAt))
+	_, err = s.CountHit(ctx, "token:1", time.Minute, claimedAt)
+	must(err)
 	for _, q := range []struct {
 		sql  string
 		args []any

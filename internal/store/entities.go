@@ -216,6 +216,9 @@ func (tx *Tx) InsertRevision(ctx context.Context, r Revision) error {
 	if err != nil {
 		return fmt.Errorf("store: revision %d of %d: %w", r.Number, r.EntityID, err)
 	}
+	if r.Status == StatusAccepted {
+		tx.fed = append(tx.fed, revKey{r.EntityID, r.Number})
+	}
 	return nil
 }
 

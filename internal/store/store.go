@@ -65,6 +65,9 @@ type Tx struct {
 	// once it announced something.
 	echoes *echoes
 	number uint64
+	// fed lists the accepted revisions it inserted, numbered for the change feed when it
+	// commits (numberRevisions).
+	fed []revKey
 }
 
 // querier is what database/sql's DB and Tx have in common.
@@ -221,6 +224,9 @@ func (s *Store) Tx(ctx context.Context, fn func(tx *Tx) error) error {
 	err = fn(tx)
 	if err == nil {
 		err = tx.writeSearchTerms(ctx)
+	}
+	if err == nil {
+		err = tx.numberRevisions(ctx) // the last thing before the commit: see feed.go
 	}
 	if err != nil {
 		_ = sqlTx.Rollback()

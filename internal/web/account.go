@@ -18,6 +18,9 @@ type accountPage struct {
 	CSRF     string
 	Message  string
 	Problem  string
+	// Tokens are the account's API tokens; NewToken is one just made, shown this once.
+	Tokens   []store.APIToken
+	NewToken string
 }
 
 // currentTokenHash is the token hash of the request's session cookie.
@@ -42,9 +45,15 @@ var accountMessages = map[string]string{
 	"password": "Your password is changed, and every other session of your account is signed out.",
 	"revoked":  "That session is signed out.",
 	"others":   "Every other session of your account is signed out.",
+	"token":    "That API token is revoked: it no longer works.",
 }
 
 func (a *App) renderAccount(w http.ResponseWriter, r *http.Request, s *store.Session, status int, done, problem string) error {
+	return a.renderAccountWith(w, r, s, status, accountPage{Message: accountMessages[done], Problem: problem})
+}
+
+// renderAccountWith renders the account page with p's message, problem and new token.
+func (a *App) renderAccountWith(w http.ResponseWriter, r *http.Request, s *store.Session, status int, p accountPage) error {
 	u, err := a.store.UserByID(r.Context(), s.User.ID)
 	if err != nil {
 		return err
@@ -53,8 +62,12 @@ func (a *App) renderAccount(w http.ResponseWriter, r *http.Request, s *store.Ses
 	if err != nil {
 		return err
 	}
-	return a.render(w, r, status, "account", "Your account", accountPage{User: u, Role: auth.Role(u.Role).Label(),
-		Current: currentTokenHash(r), Sessions: sessions, CSRF: s.CSRFToken, Message: accountMessages[done], Problem: problem})
+	tokens, err := a.accounts.Tokens(r.Context(), u.ID)
+	if err != nil {
+		return err
+	}
+	p.User, p.Role, p.Current, p.Sessions, p.CSRF, p.Tokens = u, auth.Role(u.Role).Label(), currentTokenHash(r), sessions, s.CSRFToken, tokens
+	return a.render(w, r, status, "account", "Your account", p)
 }
 
 // ChangePassword replaces the account's password, given the current one, and signs out every

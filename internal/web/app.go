@@ -47,6 +47,7 @@ type App struct {
 	dbTimeout time.Duration
 	// topics keeps the genres and themes the search filters offer, until the next edit.
 	topics atomic.Pointer[topicLists]
+	set    Settings
 }
 
 // Settings are the choices a site is built with: made once, from the command line, and passed
@@ -67,6 +68,9 @@ type Settings struct {
 	// DatabaseTimeout bounds each request's work with PostgreSQL (see WithDeadline): 0 means
 	// DefaultDatabaseTimeout, less than 0 no bound.
 	DatabaseTimeout time.Duration
+	// APIReads and APIWrites are how many API reads and writes a token, or an address without
+	// one, may make a minute (0: DefaultAPIReads, DefaultAPIWrites).
+	APIReads, APIWrites int
 }
 
 // New builds the web application over a migrated store.
@@ -74,9 +78,15 @@ func New(s *store.Store, log *slog.Logger, set Settings) (*App, error) {
 	if set.DatabaseTimeout == 0 {
 		set.DatabaseTimeout = DefaultDatabaseTimeout
 	}
+	if set.APIReads <= 0 {
+		set.APIReads = DefaultAPIReads
+	}
+	if set.APIWrites <= 0 {
+		set.APIWrites = DefaultAPIWrites
+	}
 	a := &App{store: s, text: wikitext.New(), log: log, cache: newPageCache(), trustProxy: set.TrustProxy,
-		dbTimeout: set.DatabaseTimeout,
-		accounts:  accounts.New(s, accounts.Options{Password: set.Password, Hashing: set.Hashing})}
+		dbTimeout: set.DatabaseTimeout, set: set,
+		accounts: accounts.New(s, accounts.Options{Password: set.Password, Hashing: set.Hashing})}
 	a.edits = &edit.Service{Store: s, TrustAfter: set.TrustAfter, EditsPerHour: set.EditsPerHour,
 		OnAccept: func([]int64) { a.cache.invalidate() }}
 	if err := a.parseTemplates(); err != nil {
@@ -94,6 +104,15 @@ func (a *App) Store() *store.Store { return a.store }
 
 // Edits is the edit service the pages save through.
 func (a *App) Edits() *edit.Service { return a.edits }
+
+// Accounts is the account service the pages use.
+func (a *App) Accounts() *accounts.Service { return a.accounts }
+
+// Settings are the choices the site was built with.
+func (a *App) Settings() Settings { return a.set }
+
+// ClientAddress is the address limits count a request under (see Settings.TrustProxy).
+func (a *App) ClientAddress(r *http.Request) string { return a.clientAddress(r) }
 
 // staticPaths maps the name of each embedded static file to its address with a version, a
 // digest of its content: browsers keep the files for an hour, and a page must get the style
@@ -252,6 +271,9 @@ var (
 	ErrForbidden  = errors.New("web: forbidden")
 	ErrBadRequest = errors.New("web: bad request")
 	ErrTooLarge   = errors.New("web: request too large")
+	// ErrUnauthorized is an API request without the credentials it needs; the handler sets
+	// WWW-Authenticate.
+	ErrUnauthorized = errors.New("web: unauthorized")
 	// ErrMethod is a request by a method the address does not answer; the address's handler
 	// sets the Allow header.
 	ErrMethod = errors.New("web: method not allowed")
@@ -315,6 +337,9 @@ func (a *App) Wrap(h Handler) http.Handler {
 		case errors.Is(err, store.ErrNotFound):
 			status, data.Heading = http.StatusNotFound, "No such page"
 			data.Message = "There is no page at this address. It may never have existed; try searching for it."
+		case errors.Is(err, ErrUnauthorized):
+			status, data.Heading = http.StatusUnauthorized, "Unauthorized"
+			data.Message = strings.TrimPrefix(err.Error(), ErrUnauthorized.Error()+": ")
 		case errors.Is(err, ErrForbidden):
 			status, data.Heading = http.StatusForbidden, "Not allowed"
 			data.Message = strings.TrimPrefix(err.Error(), ErrForbidden.Error()+": ")
