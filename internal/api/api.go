@@ -38,6 +38,7 @@ type API struct {
 	accounts *accounts.Service
 	limits   Limits
 	address  func(*http.Request) string
+	hits     hitCounter
 }
 
 // New builds the API over a migrated store. generation is the site's cache generation

@@ -4,12 +4,15 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"net/http"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"kioku/internal/accounts"
+	"kioku/internal/store"
 	"kioku/internal/web"
 )
 
@@ -88,7 +91,7 @@ func (a *API) limited(policy string, next web.Handler) web.Handler {
 			key = policy + ":token:" + strconv.FormatInt(tok.ID, 10)
 		}
 		now := time.Now()
-		hits, err := a.store.CountHit(r.Context(), key, limitWindow, now)
+		hits, err := a.hits.count(r.Context(), a.store, key, now, quota)
 		if err != nil {
 			return err
 		}
@@ -115,4 +118,65 @@ func who(tok *accounts.Token) string {
 		return "token"
 	}
 	return "address"
+}
+
+// hitCounter counts API requests per key and window in memory, and writes the counts to the
+// store, which every instance shares, at most once a second per key, and at every request once
+// a key's count nears its budget. A read then costs no write to the database (on SQLite, a
+// commit with its sync to disk each), and a budget still holds across instances, give or take a
+// second: an instance's count misses only the others' requests since its own last write.
+type hitCounter struct {
+	mu   sync.Mutex
+	keys map[string]*keyHits
+}
+
+// keyHits is one key's count in the current window.
+type keyHits struct {
+	window  int64     // the window's start, in Unix seconds
+	total   int       // the store's count at the last write, and what this instance counted since
+	pending int       // counted here and not yet written
+	written time.Time // when the count was last written
+}
+
+// maxKeys bounds the keys counted in memory; past it, keys of ended windows are dropped, and if
+// that is not enough, all (their counts are in the store).
+const maxKeys = 50_000
+
+// count counts one request under key at now and returns the window's count, this one included.
+func (h *hitCounter) count(ctx context.Context, st *store.Store, key string, now time.Time, quota int) (int, error) {
+	start := now.Truncate(limitWindow).Unix()
+	h.mu.Lock()
+	k := h.keys[key]
+	if k == nil || k.window != start {
+		if len(h.keys) >= maxKeys {
+			maps.DeleteFunc(h.keys, func(_ string, k *keyHits) bool { return k.window != start })
+			if len(h.keys) >= maxKeys {
+				clear(h.keys)
+			}
+		}
+		if h.keys == nil {
+			h.keys = map[string]*keyHits{}
+		}
+		k = &keyHits{window: start}
+		h.keys[key] = k
+	}
+	k.pending++
+	k.total++
+	if now.Sub(k.written) < time.Second && k.total < quota*9/10 {
+		total := k.total
+		h.mu.Unlock()
+		return total, nil
+	}
+	n := k.pending
+	k.pending, k.written = 0, now
+	h.mu.Unlock()
+	stored, err := st.AddHits(ctx, key, limitWindow, now, n)
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if err != nil {
+		k.pending += n // written with the next
+		return 0, err
+	}
+	k.total = max(k.total, stored+k.pending)
+	return k.total, nil
 }

@@ -157,7 +157,7 @@ func fill(t *testing.T, s *store.Store) filled {
 	tok, err := s.CreateAPIToken(ctx, store.APIToken{UserID: ann, Name: "bot", TokenHash: "hash of an API token", Scopes: "read,edit"})
 	must(err)
 	must(s.TouchAPIToken(ctx, tok, claimedAt))
-	_, err = s.CountHit(ctx, "token:1", time.Minute, claimedAt)
+	_, err = s.AddHits(ctx, "token:1", time.Minute, claimedAt, 1)
 	must(err)
 	for _, q := range []struct {
 		sql  string
