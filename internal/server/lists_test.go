@@ -157,7 +157,7 @@ func TestTrackingAndScores(t *testing.T) {
 		ann := s.signedIn(t, "ann")
 		id, path := newWork(t, ann, "Cowboy Bebop", url.Values{"episodes": {"26"}})
 		anon := s.anonymous(t)
-		if doc := anon.page(path, http.StatusOK); doc.Find("#no-scores").Length() != 1 || doc.Find("#tracking").Length() != 0 {
+		if doc := anon.page(path, http.StatusOK); doc.Find("#scores, #top-lists, #tracking").Length() != 0 || doc.Find("#readers-none").Length() != 1 {
 			t.Errorf("a work no one scored, to a reader not signed in: %q", doc.Find("#scores").Text())
 		}
 		scores := []int{10, 9, 9, 7}

@@ -108,6 +108,9 @@ type ownList struct {
 // readersPart renders the readers' part of the page of work id for viewer (nil: not signed in).
 func (a *App) readersPart(ctx context.Context, id int64, viewer *store.Session) ([]byte, error) {
 	w, err := a.store.Entity(ctx, id)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, nil // a new work its author sees before review: no reader has it yet
+	}
 	if err != nil {
 		return nil, err
 	}
