@@ -21,7 +21,7 @@ import (
 const (
 	MaxImportBytes   = 16 << 20
 	MaxImportEntries = MaxTracked
-	maxImportDepth   = 4
+	maxImportDepth   = 3
 	maxImportTokens  = 64 * (MaxImportEntries + 10)
 	maxFieldBytes    = 4096
 )
@@ -76,6 +76,7 @@ func ParseMAL(r io.Reader) ([]MALEntry, error) {
 		out    []MALEntry
 		depth  int
 		tokens int
+		roots  int
 		cur    *MALEntry
 		field  string
 		text   strings.Builder
@@ -99,6 +100,11 @@ func ParseMAL(r io.Reader) ([]MALEntry, error) {
 			depth++
 			if depth > maxImportDepth {
 				return nil, badImport("the XML nests deeper than a MyAnimeList export does")
+			}
+			if depth == 1 {
+				if roots++; roots > 1 {
+					return nil, badImport("the XML has more than one root element")
+				}
 			}
 			switch {
 			case depth == 1 && t.Name.Local != "myanimelist":
