@@ -50,13 +50,16 @@ func refused(format string, args ...any) error {
 // Service keeps readers' lists and tracking in a store.
 type Service struct {
 	Store *store.Store
+	// OnChange, when set, is called after each change is committed: the site keeps what readers
+	// not signed in see of scores and lists for a few seconds, and retires it then.
+	OnChange func()
 }
 
 // write runs fn in a transaction for actor, once the account is known not to be banned: read
 // again under a lock, so that a ban given since the actor's session was read holds, and so that
 // one account's changes (and the bounds checked for them) happen one after another.
 func (s *Service) write(ctx context.Context, actor store.User, fn func(tx *store.Tx) error) error {
-	return s.Store.Tx(ctx, func(tx *store.Tx) error {
+	err := s.Store.Tx(ctx, func(tx *store.Tx) error {
 		if err := tx.LockUser(ctx, actor.ID); err != nil {
 			return err
 		}
@@ -69,6 +72,10 @@ func (s *Service) write(ctx context.Context, actor store.User, fn func(tx *store
 		}
 		return fn(tx)
 	})
+	if err == nil && s.OnChange != nil {
+		s.OnChange()
+	}
+	return err
 }
 
 // ListInput is what a reader gives a list.

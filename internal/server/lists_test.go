@@ -67,6 +67,12 @@ func TestReaderLists(t *testing.T) {
 			}
 		}
 		check("added", works[0], works[1], works[2])
+		if doc := bo.page("/users/bo/lists", http.StatusOK); doc.Find(`#new-list form[action="/lists"]`).Length() != 1 || doc.Find("#lists li").Length() != 1 {
+			t.Errorf("bo's own lists page: %q", doc.Find("article").Text())
+		}
+		if doc := ann.page("/users/bo/lists", http.StatusOK); doc.Find("#new-list").Length() != 0 {
+			t.Error("bo's lists page offers ann to make a list there")
+		}
 		// Without script: the down button, then a position typed.
 		item := func(w int64) string { return fmt.Sprintf("%s/items/%d", list, w) }
 		bo.save(item(works[0])+"/move", url.Values{"position": {"1"}, "by": {"1"}})

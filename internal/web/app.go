@@ -46,6 +46,7 @@ type App struct {
 	// goes (see work_readers.go).
 	lists   *lists.Service
 	readers readerSlot
+	parts   partCache
 	// trustProxy trusts X-Forwarded-Proto and X-Forwarded-For (Settings.TrustProxy).
 	trustProxy bool
 	// dbTimeout bounds a request's work with PostgreSQL; see WithDeadline.
@@ -82,7 +83,7 @@ func New(s *store.Store, log *slog.Logger, set Settings) (*App, error) {
 	a := &App{store: s, text: wikitext.New(), log: log, cache: newPageCache(), trustProxy: set.TrustProxy,
 		dbTimeout: set.DatabaseTimeout,
 		accounts:  accounts.New(s, accounts.Options{Password: set.Password, Hashing: set.Hashing})}
-	a.lists, a.readers = &lists.Service{Store: s}, newReaderSlot()
+	a.lists, a.readers = &lists.Service{Store: s, OnChange: a.parts.clear}, newReaderSlot()
 	a.edits = &edit.Service{Store: s, TrustAfter: set.TrustAfter, EditsPerHour: set.EditsPerHour,
 		OnAccept: func([]int64) { a.cache.invalidate() }}
 	if err := a.parseTemplates(); err != nil {

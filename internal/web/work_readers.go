@@ -11,6 +11,8 @@ import (
 	"html/template"
 	"net/http"
 	"strconv"
+	"sync"
+	"time"
 
 	"kioku/internal/lists"
 	"kioku/internal/store"
@@ -63,7 +65,13 @@ func (a *App) fillReaders(r *http.Request, page []byte) ([]byte, error) {
 	if !ok {
 		return page, nil
 	}
-	part, err := a.readersPart(r.Context(), id, sessionFrom(r.Context()))
+	var part []byte
+	var err error
+	if viewer := sessionFrom(r.Context()); viewer != nil {
+		part, err = a.readersPart(r.Context(), id, viewer)
+	} else {
+		part, err = a.anonymousPart(r, id)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -85,6 +93,74 @@ func (a *App) serveCached(w http.ResponseWriter, r *http.Request, p cachedPage) 
 	}
 	sum := sha256.Sum256(append([]byte(p.etag), body[len(p.body):]...))
 	return cachedPage{etag: `"` + hex.EncodeToString(sum[:12]) + `"`, body: body}.serve(w, r)
+}
+
+// readersFresh is how long the readers' part that readers not signed in are served is kept.
+// Changes made through this instance retire it at once (lists.Service.OnChange); those made
+// through other instances over the same database show within this time.
+const readersFresh = 10 * time.Second
+
+// partCache keeps the readers' parts of work pages served to readers not signed in, by work:
+// the same for all of them, and asked for with every page, so that the page cache's pages cost
+// no more queries than before while they are fresh.
+type partCache struct {
+	mu    sync.Mutex
+	parts map[int64]cachedPart
+	// generation counts the clears, so that a part read before a change is not kept after it.
+	generation uint64
+}
+
+type cachedPart struct {
+	html []byte
+	at   time.Time
+}
+
+func (c *partCache) get(id int64) (cachedPart, uint64, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	p, ok := c.parts[id]
+	return p, c.generation, ok
+}
+
+// put keeps a part read at generation gen, unless a change came since.
+func (c *partCache) put(id int64, gen uint64, html []byte) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if gen != c.generation {
+		return
+	}
+	if c.parts == nil || len(c.parts) >= maxCachedPages {
+		c.parts = make(map[int64]cachedPart)
+	}
+	c.parts[id] = cachedPart{html: html, at: time.Now()}
+}
+
+// clear retires every part: a reader changed a list, a like or a score.
+func (c *partCache) clear() {
+	c.mu.Lock()
+	c.parts = nil
+	c.generation++
+	c.mu.Unlock()
+}
+
+// anonymousPart is the readers' part of work id for readers not signed in. While the database
+// cannot be reached, the page is served with the last part known, or none: scores and lists
+// are not what a reader came for, and the page itself is still there to read.
+func (a *App) anonymousPart(r *http.Request, id int64) ([]byte, error) {
+	p, gen, ok := a.parts.get(id)
+	if ok && time.Since(p.at) < readersFresh {
+		return p.html, nil
+	}
+	html, err := a.readersPart(r.Context(), id, nil)
+	if store.Unavailable(err) {
+		a.log.Warn("readers' part left out", "path", r.URL.Path, "err", err)
+		return p.html, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	a.parts.put(id, gen, html)
+	return html, nil
 }
 
 // readersView is the data of a work page's readers' part.
