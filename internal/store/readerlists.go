@@ -257,3 +257,31 @@ func (tx *Tx) LockUser(ctx context.Context, userID int64) error {
 	err := tx.queryRow(ctx, `SELECT id FROM users WHERE id = ? FOR UPDATE`, userID).Scan(&id)
 	return tx.mapErr(err)
 }
+
+// ListChoice is one of a reader's lists, offered on a page, and whether it holds the page.
+type ListChoice struct {
+	ID    int64
+	Name  string
+	Holds bool
+}
+
+// ListChoices lists an account's lists, newest first, each saying whether it holds an entity,
+// in one query.
+func (c *conn) ListChoices(ctx context.Context, userID, entityID int64, limit int) ([]ListChoice, error) {
+	rows, err := c.query(ctx, `SELECT l.id, l.name,
+		EXISTS (SELECT 1 FROM reader_list_items i WHERE i.list_id = l.id AND i.entity_id = ?)
+		FROM reader_lists l WHERE l.user_id = ? ORDER BY l.id DESC LIMIT ?`, entityID, userID, limit)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []ListChoice
+	for rows.Next() {
+		var l ListChoice
+		if err := rows.Scan(&l.ID, &l.Name, &l.Holds); err != nil {
+			return nil, err
+		}
+		out = append(out, l)
+	}
+	return out, rows.Err()
+}

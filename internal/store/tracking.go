@@ -234,3 +234,16 @@ func isNotFound(err error) bool { return errors.Is(err, ErrNotFound) }
 
 // placeholders returns "?, ?, ?" for n values.
 func placeholders(n int) string { return strings.TrimSuffix(strings.Repeat("?, ", n), ", ") }
+
+// TrackingOf reads, in one query, what a work page's tracking form needs for one reader: their
+// tracking of the work (Status "" when they have none) and the work's number of episodes (0
+// when not known).
+func (c *conn) TrackingOf(ctx context.Context, userID, workID int64) (Tracking, int, error) {
+	t := Tracking{UserID: userID, WorkID: workID}
+	var total int
+	err := c.queryRow(ctx, `SELECT COALESCE((SELECT episodes FROM works WHERE entity_id = ?), 0),
+		COALESCE(t.status, ''), COALESCE(t.episodes, 0), COALESCE(t.score, 0), COALESCE(t.started, ''), COALESCE(t.finished, '')
+		FROM (SELECT 1 AS one) x LEFT JOIN tracking t ON t.user_id = ? AND t.work_id = ?`, workID, userID, workID).
+		Scan(&total, &t.Status, &t.Episodes, &t.Score, &t.Started, &t.Finished)
+	return t, total, c.mapErr(err)
+}

@@ -65,15 +65,15 @@ func (a *App) fillReaders(r *http.Request, page []byte) ([]byte, error) {
 	if !ok {
 		return page, nil
 	}
-	var part []byte
-	var err error
-	if viewer := sessionFrom(r.Context()); viewer != nil {
-		part, err = a.readersPart(r.Context(), id, viewer)
-	} else {
-		part, err = a.anonymousPart(r, id)
-	}
+	viewer := sessionFrom(r.Context())
+	shared, part, err := a.sharedPart(r, id, viewer == nil)
 	if err != nil {
 		return nil, err
+	}
+	if viewer != nil && shared.Work.ID != 0 {
+		if part, err = a.readersPart(r.Context(), shared, viewer); err != nil {
+			return nil, err
+		}
 	}
 	out := make([]byte, 0, len(page)+len(part))
 	out = append(out, page[:start]...)
@@ -95,14 +95,21 @@ func (a *App) serveCached(w http.ResponseWriter, r *http.Request, p cachedPage) 
 	return cachedPage{etag: `"` + hex.EncodeToString(sum[:12]) + `"`, body: body}.serve(w, r)
 }
 
-// readersFresh is how long the readers' part that readers not signed in are served is kept.
+// readersFresh is how long what every reader sees of a work's scores and lists is kept.
 // Changes made through this instance retire it at once (lists.Service.OnChange); those made
 // through other instances over the same database show within this time.
 const readersFresh = 10 * time.Second
 
-// partCache keeps the readers' parts of work pages served to readers not signed in, by work:
-// the same for all of them, and asked for with every page, so that the page cache's pages cost
-// no more queries than before while they are fresh.
+// readersShared is what every reader sees of a work's readers: its scores and Top Rated Lists.
+type readersShared struct {
+	Work   store.Entity
+	Scores lists.Summary
+	Top    []store.ReaderList
+}
+
+// partCache keeps, by work, what every reader sees of its readers, and that part rendered for
+// readers not signed in: asked for with every page, so that a cached page costs no query while
+// they are fresh, and a signed-in reader's page only the queries of their own parts.
 type partCache struct {
 	mu    sync.Mutex
 	parts map[int64]cachedPart
@@ -111,8 +118,9 @@ type partCache struct {
 }
 
 type cachedPart struct {
-	html []byte
-	at   time.Time
+	shared readersShared
+	html   []byte
+	at     time.Time
 }
 
 func (c *partCache) get(id int64) (cachedPart, uint64, bool) {
@@ -123,7 +131,7 @@ func (c *partCache) get(id int64) (cachedPart, uint64, bool) {
 }
 
 // put keeps a part read at generation gen, unless a change came since.
-func (c *partCache) put(id int64, gen uint64, html []byte) {
+func (c *partCache) put(id int64, gen uint64, p cachedPart) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if gen != c.generation {
@@ -132,7 +140,7 @@ func (c *partCache) put(id int64, gen uint64, html []byte) {
 	if c.parts == nil || len(c.parts) >= maxCachedPages {
 		c.parts = make(map[int64]cachedPart)
 	}
-	c.parts[id] = cachedPart{html: html, at: time.Now()}
+	c.parts[id] = p
 }
 
 // clear retires every part: a reader changed a list, a like or a score.
@@ -143,86 +151,81 @@ func (c *partCache) clear() {
 	c.mu.Unlock()
 }
 
-// anonymousPart is the readers' part of work id for readers not signed in. While the database
-// cannot be reached, the page is served with the last part known, or none: scores and lists
-// are not what a reader came for, and the page itself is still there to read.
-func (a *App) anonymousPart(r *http.Request, id int64) ([]byte, error) {
+// sharedPart returns what every reader sees of work id's readers, and its rendering for readers
+// not signed in, fresh or read now. While the database cannot be reached, a reader not signed in
+// (anonymous) gets the page with the last part known, or none: scores and lists are not what a
+// reader came for, and the page itself is still there to read.
+func (a *App) sharedPart(r *http.Request, id int64, anonymous bool) (readersShared, []byte, error) {
 	p, gen, ok := a.parts.get(id)
 	if ok && time.Since(p.at) < readersFresh {
-		return p.html, nil
+		return p.shared, p.html, nil
 	}
-	html, err := a.readersPart(r.Context(), id, nil)
-	if store.Unavailable(err) {
+	ctx := r.Context()
+	fresh, err := a.readShared(ctx, id)
+	if err == nil && fresh.Work.ID != 0 {
+		var html []byte
+		if html, err = a.renderReaders(readersView{readersShared: fresh}); err == nil {
+			a.parts.put(id, gen, cachedPart{shared: fresh, html: html, at: time.Now()})
+			return fresh, html, nil
+		}
+	}
+	if anonymous && store.Unavailable(err) {
 		a.log.Warn("readers' part left out", "path", r.URL.Path, "err", err)
-		return p.html, nil
+		return p.shared, p.html, nil
+	}
+	return fresh, nil, err
+}
+
+// readShared reads what every reader sees of work id's readers; nothing for a new work that its
+// author sees before review.
+func (a *App) readShared(ctx context.Context, id int64) (readersShared, error) {
+	w, err := a.store.Entity(ctx, id)
+	if errors.Is(err, store.ErrNotFound) {
+		return readersShared{}, nil
 	}
 	if err != nil {
-		return nil, err
+		return readersShared{}, err
 	}
-	a.parts.put(id, gen, html)
-	return html, nil
+	sh := readersShared{Work: w}
+	if sh.Scores, err = a.lists.WorkSummary(ctx, id); err != nil {
+		return sh, err
+	}
+	sh.Top, err = a.store.TopListsWith(ctx, id, lists.TopLists)
+	return sh, err
 }
 
 // readersView is the data of a work page's readers' part.
 type readersView struct {
-	Work    store.Entity
-	Scores  lists.Summary
-	Top     []store.ReaderList
-	Viewer  *store.User
-	CSRF    string
-	Mine    *store.Tracking
-	Total   int
-	Lists   []ownList
-	Statuse []lists.Status
+	readersShared
+	Viewer   *store.User
+	CSRF     string
+	Mine     *store.Tracking
+	Total    int
+	Lists    []store.ListChoice
+	Statuses []lists.Status
 }
 
-type ownList struct {
-	store.ReaderList
-	Holds bool
-}
-
-// readersPart renders the readers' part of the page of work id for viewer (nil: not signed in).
-func (a *App) readersPart(ctx context.Context, id int64, viewer *store.Session) ([]byte, error) {
-	w, err := a.store.Entity(ctx, id)
-	if errors.Is(err, store.ErrNotFound) {
-		return nil, nil // a new work its author sees before review: no reader has it yet
-	}
+// readersPart renders the readers' part of a work page for a signed-in viewer: what every
+// reader sees, and their own tracking form and lists, read in two queries.
+func (a *App) readersPart(ctx context.Context, shared readersShared, viewer *store.Session) ([]byte, error) {
+	v := readersView{readersShared: shared, Viewer: &viewer.User, CSRF: viewer.CSRFToken}
+	id := shared.Work.ID
+	t, total, err := a.store.TrackingOf(ctx, viewer.User.ID, id)
 	if err != nil {
 		return nil, err
 	}
-	v := readersView{Work: w, Statuse: lists.Statuses}
-	if v.Scores, err = a.lists.WorkSummary(ctx, id); err != nil {
+	if t.Status != "" {
+		v.Mine = &t
+	}
+	v.Total = total
+	if v.Lists, err = a.store.ListChoices(ctx, viewer.User.ID, id, lists.MaxLists); err != nil {
 		return nil, err
 	}
-	if v.Top, err = a.store.TopListsWith(ctx, id, lists.TopLists); err != nil {
-		return nil, err
-	}
-	if viewer != nil {
-		v.Viewer, v.CSRF = &viewer.User, viewer.CSRFToken
-		t, err := a.store.Tracking(ctx, viewer.User.ID, id)
-		switch {
-		case err == nil:
-			v.Mine = &t
-		case !errors.Is(err, store.ErrNotFound):
-			return nil, err
-		}
-		if v.Total, err = a.store.WorkEpisodes(ctx, id); err != nil {
-			return nil, err
-		}
-		own, err := a.store.ReaderListsOf(ctx, viewer.User.ID, true, lists.MaxLists)
-		if err != nil {
-			return nil, err
-		}
-		holding := map[int64]bool{}
-		if len(own) > 0 {
-			if holding, err = a.store.ListsHolding(ctx, viewer.User.ID, id); err != nil {
-				return nil, err
-			}
-		}
-		for _, l := range own {
-			v.Lists = append(v.Lists, ownList{ReaderList: l, Holds: holding[l.ID]})
-		}
-	}
+	return a.renderReaders(v)
+}
+
+func (a *App) renderReaders(v readersView) ([]byte, error) {
+	v.Statuses = lists.Statuses
 	var buf bytes.Buffer
 	if err := a.pages["list"].ExecuteTemplate(&buf, "workreaders", v); err != nil {
 		return nil, fmt.Errorf("web: render readers' part: %w", err)
