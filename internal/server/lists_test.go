@@ -303,8 +303,15 @@ func TestImportMyAnimeList(t *testing.T) {
 			t.Errorf("score count after importing twice = %q, want 1", got)
 		}
 
-		// Hostile files are refused whole, with a 4xx, and store nothing.
+		// Hostile files are refused whole, with a 4xx, and store nothing; so is a form without
+		// the sign-in's token.
 		d := s.signedInAs(t, "hostile", auth.RoleReader)
+		token := d.csrf
+		d.csrf = "forged"
+		if res, _ := d.upload([]byte(export), "animelist.xml"); res.StatusCode != http.StatusForbidden {
+			t.Errorf("an import without the form's token: status %d, want 403", res.StatusCode)
+		}
+		d.csrf = token
 		var bomb bytes.Buffer
 		z = gzip.NewWriter(&bomb)
 		z.Write([]byte("<myanimelist>"))
