@@ -400,3 +400,67 @@ func TestImportMAL(t *testing.T) {
 		})
 	}
 }
+
+// TestMergeMovesReaders merges a duplicate work into the kept one: lists and tracking of the
+// duplicate follow, a list holding both keeps the kept page once, and the scores count again.
+func TestMergeMovesReaders(t *testing.T) {
+	for _, engine := range storetest.Engines() {
+		t.Run(string(engine), func(t *testing.T) {
+			t.Parallel()
+			ctx := context.Background()
+			w := newWorld(t, engine)
+			kept, dup, other := w.works[0], w.works[1], w.works[2]
+			must := func(err error) {
+				t.Helper()
+				if err != nil {
+					t.Fatal(err)
+				}
+			}
+			both, err := w.svc.CreateList(ctx, w.bo, lists.ListInput{Name: "Both", Public: true})
+			must(err)
+			for _, e := range []int64{dup, other, kept} {
+				must(w.svc.AddItem(ctx, w.bo, both, e, ""))
+			}
+			one, err := w.svc.CreateList(ctx, w.ann, lists.ListInput{Name: "One", Public: true})
+			must(err)
+			must(w.svc.AddItem(ctx, w.ann, one, dup, "the duplicate"))
+			must(w.svc.Track(ctx, w.bo, kept, lists.TrackInput{Status: lists.Completed, Score: 9}))
+			must(w.svc.Track(ctx, w.bo, dup, lists.TrackInput{Status: lists.Dropped, Score: 2}))
+			must(w.svc.Track(ctx, w.ann, dup, lists.TrackInput{Status: lists.Watching, Score: 7}))
+
+			if _, err := (&edit.Service{Store: w.store}).Merge(ctx, w.admin.ID, "duplicate", dup, kept); err != nil {
+				t.Fatal(err)
+			}
+			ids := func(list int64) []int64 {
+				_, items, err := w.svc.List(ctx, nil, list)
+				must(err)
+				var out []int64
+				for i, it := range items {
+					if it.Position != i+1 {
+						t.Errorf("list %d: item %d at position %d", list, i, it.Position)
+					}
+					out = append(out, it.Entity.ID)
+				}
+				return out
+			}
+			if got := ids(both); !cmp.Equal(got, []int64{other, kept}) {
+				t.Errorf("the list holding both: %v, want %v", got, []int64{other, kept})
+			}
+			if got := ids(one); !cmp.Equal(got, []int64{kept}) {
+				t.Errorf("the list holding the duplicate: %v, want %v", got, []int64{kept})
+			}
+			if tr, err := w.store.Tracking(ctx, w.bo.ID, kept); err != nil || tr.Score != 9 {
+				t.Errorf("bo's tracking of the kept work: %+v, %v", tr, err)
+			}
+			if tr, err := w.store.Tracking(ctx, w.ann.ID, kept); err != nil || tr.Score != 7 {
+				t.Errorf("ann's tracking moved: %+v, %v", tr, err)
+			}
+			if sum, _ := w.svc.WorkSummary(ctx, kept); sum.Count != 2 || sum.Counts[9] != 1 || sum.Counts[7] != 1 {
+				t.Errorf("kept work's scores: %+v", sum)
+			}
+			if sum, _ := w.svc.WorkSummary(ctx, dup); sum.Count != 0 {
+				t.Errorf("the duplicate still has scores: %+v", sum)
+			}
+		})
+	}
+}

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 )
 
@@ -284,4 +285,53 @@ func (c *conn) ListChoices(ctx context.Context, userID, entityID int64, limit in
 		out = append(out, l)
 	}
 	return out, rows.Err()
+}
+
+// MoveReaderData makes readers' lists and tracking of entity from hold entity into instead,
+// when a merge makes from a redirect to into: a list that holds both keeps into where it is and
+// loses from; a reader who tracks both keeps their tracking of into. The two works' score counts
+// are counted again from the tracking that is left. Unlike watches, these move rather than stay:
+// a list holds a page once, and a reader scores a work once; if the merge is reverted they stay
+// with the kept page, which is the same work.
+func (tx *Tx) MoveReaderData(ctx context.Context, from, into int64) error {
+	rows, err := tx.query(ctx, `SELECT list_id FROM reader_list_items WHERE entity_id = ?
+		AND list_id IN (SELECT list_id FROM reader_list_items WHERE entity_id = ?)`, from, into)
+	if err != nil {
+		return fmt.Errorf("store: lists holding %d and %d: %w", from, into, err)
+	}
+	var both []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			rows.Close()
+			return err
+		}
+		both = append(both, id)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	for _, list := range both {
+		if err := tx.RemoveReaderListItem(ctx, list, from); err != nil {
+			return err
+		}
+	}
+	for _, q := range []string{
+		`UPDATE reader_list_items SET entity_id = ? WHERE entity_id = ?`,
+		`DELETE FROM tracking WHERE work_id = ? AND user_id IN (SELECT user_id FROM tracking WHERE work_id = ?)`,
+		`UPDATE tracking SET work_id = ? WHERE work_id = ?`,
+		`DELETE FROM score_counts WHERE work_id IN (?, ?)`,
+		`INSERT INTO score_counts (work_id, score, n) SELECT work_id, score, COUNT(*) FROM tracking
+			WHERE work_id IN (?, ?) AND score > 0 GROUP BY work_id, score`,
+	} {
+		args := []any{into, from}
+		if strings.HasPrefix(q, "DELETE FROM tracking") {
+			args = []any{from, into}
+		}
+		if _, err := tx.exec(ctx, q, args...); err != nil {
+			return fmt.Errorf("store: move readers' data of %d to %d: %w", from, into, err)
+		}
+	}
+	return nil
 }

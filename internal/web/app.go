@@ -85,7 +85,7 @@ func New(s *store.Store, log *slog.Logger, set Settings) (*App, error) {
 		accounts:  accounts.New(s, accounts.Options{Password: set.Password, Hashing: set.Hashing})}
 	a.lists, a.readers = &lists.Service{Store: s, OnChange: a.parts.clear}, newReaderSlot()
 	a.edits = &edit.Service{Store: s, TrustAfter: set.TrustAfter, EditsPerHour: set.EditsPerHour,
-		OnAccept: func([]int64) { a.cache.invalidate() }}
+		OnAccept: func([]int64) { a.Invalidate() }}
 	if err := a.parseTemplates(); err != nil {
 		return nil, err
 	}
@@ -94,7 +94,10 @@ func New(s *store.Store, log *slog.Logger, set Settings) (*App, error) {
 
 // Invalidate retires every cached page. Instances call it when another instance announces an
 // accepted edit, and when they reconnect after missing announcements.
-func (a *App) Invalidate() { a.cache.invalidate() }
+func (a *App) Invalidate() {
+	a.cache.invalidate()
+	a.parts.clear() // a merge moves readers' lists and scores to the kept page
+}
 
 // Store is the store the site reads and writes.
 func (a *App) Store() *store.Store { return a.store }
