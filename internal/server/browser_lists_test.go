@@ -9,7 +9,6 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"kioku/internal/store"
-	"kioku/internal/wiki"
 )
 
 // TestBrowserReordersList makes a ranked list in a real headless Chromium and fills it from the
@@ -20,9 +19,14 @@ func TestBrowserReordersList(t *testing.T) {
 	s := newSite(t, store.SQLite)
 	c := s.signedIn(t, "ann")
 	var paths []string
+	var ids []int64
 	for _, name := range []string{"Memories", "Akira", "Perfect Blue", "Paprika"} {
-		_, p := newWork(t, c, name, url.Values{"medium": {"film"}})
-		paths = append(paths, p)
+		id, p := newWork(t, c, name, url.Values{"medium": {"film"}})
+		paths, ids = append(paths, p), append(ids, id)
+	}
+	// first waits for the list page whose first item is work id, once the form sent reloads it.
+	first := func(id int64) chromedp.Action[struct{}] {
+		return chromedp.WaitVisible(chromedp.CSS(fmt.Sprintf(`#items li.list-item:first-child[data-entity="%d"]`, id)))
 	}
 	ctx := browser(t, exe)
 	if err := browserSignIn(ctx, s.URL); err != nil {
@@ -72,7 +76,7 @@ func TestBrowserReordersList(t *testing.T) {
 	// The first down button: Memories goes below Akira.
 	err = chromedp.Do(ctx,
 		chromedp.Click(chromedp.CSS(`#items li.list-item:first-child button.move-down`)),
-		chromedp.WaitVisible(chromedp.CSS(`#items li.list-item:nth-child(2) .rank`)),
+		first(ids[1]),
 	)
 	if err != nil {
 		t.Fatal(err)
@@ -99,8 +103,7 @@ func TestBrowserReordersList(t *testing.T) {
 	if !draggable {
 		t.Error("the script did not make the items draggable")
 	}
-	paprika, _, _ := wiki.ParseRef(paths[3][strings.LastIndex(paths[3], "/")+1:])
-	err = chromedp.Do(ctx, chromedp.WaitVisible(chromedp.CSS(fmt.Sprintf(`#items li.list-item:first-child[data-entity="%d"]`, paprika))))
+	err = chromedp.Do(ctx, first(ids[3]))
 	if err != nil {
 		t.Fatalf("after dragging Paprika to the top: %v (order %q)", err, order())
 	}

@@ -100,11 +100,14 @@ func (a *App) serveCached(w http.ResponseWriter, r *http.Request, p cachedPage) 
 // through other instances over the same database show within this time.
 const readersFresh = 10 * time.Second
 
-// readersShared is what every reader sees of a work's readers: its scores and Top Rated Lists.
+// readersShared is what every reader sees of a work's readers: its scores and Top Rated Lists,
+// and those two rendered.
 type readersShared struct {
-	Work   store.Entity
-	Scores lists.Summary
-	Top    []store.ReaderList
+	Work       store.Entity
+	Scores     lists.Summary
+	Top        []store.ReaderList
+	ScoresHTML template.HTML
+	TopHTML    template.HTML
 }
 
 // partCache keeps, by work, what every reader sees of its readers, and that part rendered for
@@ -176,8 +179,8 @@ func (a *App) sharedPart(r *http.Request, id int64, anonymous bool) (readersShar
 	return fresh, nil, err
 }
 
-// readShared reads what every reader sees of work id's readers; nothing for a new work that its
-// author sees before review.
+// readShared reads what every reader sees of work id's readers, and renders it; nothing for a
+// new work that its author sees before review.
 func (a *App) readShared(ctx context.Context, id int64) (readersShared, error) {
 	w, err := a.store.Entity(ctx, id)
 	if errors.Is(err, store.ErrNotFound) {
@@ -190,45 +193,87 @@ func (a *App) readShared(ctx context.Context, id int64) (readersShared, error) {
 	if sh.Scores, err = a.lists.WorkSummary(ctx, id); err != nil {
 		return sh, err
 	}
-	sh.Top, err = a.store.TopListsWith(ctx, id, lists.TopLists)
+	if sh.Top, err = a.store.TopListsWith(ctx, id, lists.TopLists); err != nil {
+		return sh, err
+	}
+	if sh.ScoresHTML, err = a.renderPart("scoresummary", sh.Scores); err != nil {
+		return sh, err
+	}
+	sh.TopHTML, err = a.renderPart("toplistsummary", sh.Top)
 	return sh, err
 }
 
-// readersView is the data of a work page's readers' part.
+// readersView is the data of a work page's readers' part: what every reader sees, and for a
+// signed-in reader (Viewer) their own forms.
 type readersView struct {
 	readersShared
-	Viewer   *store.User
-	CSRF     string
-	Mine     *store.Tracking
-	Total    int
-	Lists    []store.ListChoice
-	Statuses []lists.Status
+	Viewer *store.User
+	Form   *trackingForm
 }
+
+// trackingForm is a signed-in reader's own part of a work page: their tracking of it and their
+// lists, with the choices of the forms made here rather than by the template, which is asked
+// for it on every request.
+type trackingForm struct {
+	Name     string
+	CSRF     string
+	Statuses []selectOption
+	Scores   []selectOption
+	Total    int
+	Episodes int
+	Started  string
+	Finished string
+	Lists    []store.ListChoice
+}
+
+// selectOption is an option of a select, chosen or not.
+type selectOption struct {
+	Value, Label string
+	Selected     bool
+}
+
+// scoreLabels are the score choices' values and labels, 0 being none.
+var scoreLabels = func() []string {
+	out := []string{"(none)"}
+	for s := 1; s <= 10; s++ {
+		out = append(out, strconv.Itoa(s))
+	}
+	return out
+}()
 
 // readersPart renders the readers' part of a work page for a signed-in viewer: what every
 // reader sees, and their own tracking form and lists, read in two queries.
 func (a *App) readersPart(ctx context.Context, shared readersShared, viewer *store.Session) ([]byte, error) {
-	v := readersView{readersShared: shared, Viewer: &viewer.User, CSRF: viewer.CSRFToken}
 	id := shared.Work.ID
 	t, total, err := a.store.TrackingOf(ctx, viewer.User.ID, id)
 	if err != nil {
 		return nil, err
 	}
-	if t.Status != "" {
-		v.Mine = &t
+	f := &trackingForm{Name: viewer.User.Name, CSRF: viewer.CSRFToken, Total: total, Episodes: t.Episodes,
+		Started: t.Started, Finished: t.Finished}
+	f.Statuses = append(f.Statuses, selectOption{Value: "", Label: "(not on my list)", Selected: t.Status == ""})
+	for _, st := range lists.Statuses {
+		f.Statuses = append(f.Statuses, selectOption{Value: string(st), Label: st.Label(), Selected: string(st) == t.Status})
 	}
-	v.Total = total
-	if v.Lists, err = a.store.ListChoices(ctx, viewer.User.ID, id, lists.MaxLists); err != nil {
+	for s, label := range scoreLabels {
+		f.Scores = append(f.Scores, selectOption{Value: strconv.Itoa(s), Label: label, Selected: s == t.Score})
+	}
+	if f.Lists, err = a.store.ListChoices(ctx, viewer.User.ID, id, lists.MaxLists); err != nil {
 		return nil, err
 	}
-	return a.renderReaders(v)
+	return a.renderReaders(readersView{readersShared: shared, Viewer: &viewer.User, Form: f})
 }
 
 func (a *App) renderReaders(v readersView) ([]byte, error) {
-	v.Statuses = lists.Statuses
+	b, err := a.renderPart("workreaders", v)
+	return []byte(b), err
+}
+
+// renderPart renders one of the templates of a work page's readers' part.
+func (a *App) renderPart(name string, data any) (template.HTML, error) {
 	var buf bytes.Buffer
-	if err := a.pages["list"].ExecuteTemplate(&buf, "workreaders", v); err != nil {
-		return nil, fmt.Errorf("web: render readers' part: %w", err)
+	if err := a.pages["list"].ExecuteTemplate(&buf, name, data); err != nil {
+		return "", fmt.Errorf("web: render readers' part: %w", err)
 	}
-	return buf.Bytes(), nil
+	return template.HTML(buf.String()), nil
 }
