@@ -155,9 +155,10 @@ func (c *partCache) clear() {
 }
 
 // sharedPart returns what every reader sees of work id's readers, and its rendering for readers
-// not signed in, fresh or read now. While the database cannot be reached, a reader not signed in
-// (anonymous) gets the page with the last part known, or none: scores and lists are not what a
-// reader came for, and the page itself is still there to read.
+// not signed in, fresh or read now. When it cannot be read (the database cannot be reached, say),
+// a reader not signed in (anonymous) gets the page with the last part known, or none: scores and
+// lists are not what a reader came for, and the page, served from the cache, is still there to
+// read. A signed-in reader's page needs the database for its own parts anyway.
 func (a *App) sharedPart(r *http.Request, id int64, anonymous bool) (readersShared, []byte, error) {
 	p, gen, ok := a.parts.get(id)
 	if ok && time.Since(p.at) < readersFresh {
@@ -172,8 +173,12 @@ func (a *App) sharedPart(r *http.Request, id int64, anonymous bool) (readersShar
 			return fresh, html, nil
 		}
 	}
-	if anonymous && store.Unavailable(err) {
-		a.log.Warn("readers' part left out", "path", r.URL.Path, "err", err)
+	if anonymous && err != nil && r.Context().Err() == nil {
+		if store.Unavailable(err) {
+			a.log.Warn("readers' part left out", "path", r.URL.Path, "err", err)
+		} else {
+			a.log.Error("readers' part left out", "path", r.URL.Path, "err", err)
+		}
 		return p.shared, p.html, nil
 	}
 	return fresh, nil, err
