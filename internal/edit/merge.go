@@ -23,7 +23,7 @@ import (
 //     merged page's history;
 //   - every document that pointed to the merged page (credits, cast and voices, companies,
 //     relations, franchise, genres, themes, similar works, associations, episodes) gets a
-//     revision that points to the kept one, as do readers' watches.
+//     revision that points to the kept one, as do readers' watches, lists and tracking.
 //
 // The number of documents one merge rewrites is bounded by MaxMergeReferrers; a page pointed to
 // by more is refused, whole.
@@ -90,6 +90,9 @@ func (s *Service) Merge(ctx context.Context, moderator int64, summary string, fr
 			if err := c.retarget(ctx, id, from, into); err != nil {
 				return err
 			}
+		}
+		if err := c.tx.MoveReaderData(ctx, from, into); err != nil {
+			return err
 		}
 		return c.tx.MoveWatches(ctx, from, into)
 	})

@@ -61,12 +61,14 @@ func TestAccessibility(t *testing.T) {
 	id, _, _ := wiki.ParseRef(memories[strings.LastIndex(memories, "/")+1:])
 	c.section(s, id, "basics", url.Values{"name": {"Memories"}, "medium": {"film"}, "deck": {"An anthology of three short films."}, "edit_summary": {"deck"}})
 	pending := pendingID(t, s)
+	list := seedReaders(t, c, id, memories)
 
 	reader := []string{"/", memories, entityNamed(t, s, wiki.KindPerson, "Katsuhiro Otomo"), "/search?q=memories",
 		"/search?q=otomo", memories + "/history", memories + "/diff", "/recent-changes", fmt.Sprintf("/changes/%d", pending),
-		"/login", "/signup"}
+		"/login", "/signup", list, "/users/mika", "/users/mika/lists", "/users/mika/anime"}
 	signedIn := []string{"/", memories, "/queue", memories + "/edit/credits", memories + "/edit/characters", memories + "/edit/releases",
-		memories + "/edit/basics", "/new/work", "/users/mika", "/account", entityNamed(t, s, wiki.KindPerson, "Satoshi Kon") + "/merge"}
+		memories + "/edit/basics", "/new/work", "/users/mika", "/account", entityNamed(t, s, wiki.KindPerson, "Satoshi Kon") + "/merge",
+		list, "/users/mika/lists", "/users/mika/anime?status=completed", "/import/myanimelist"}
 
 	ctx := browser(t, exe)
 	check := func(who, path, scheme string, width int64) {

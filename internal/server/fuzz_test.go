@@ -297,6 +297,8 @@ func routeTemplates(paths map[wiki.Kind]string) []string {
 		"/api/v1/works/{v}", "/api/v1/people/{v}/revisions?cursor={q}&limit={q}", "/api/v1/works/1/revisions/{v}",
 		"/api/v1/works/1/diff?from={q}&to={q}", "/api/v1/works?filter={q}&sort={q}", "/api/v1/works?cursor={q}&fields={q}",
 		"/api/v1/episodes?filter=work:{q}", "/api/v1/changes?since={q}&limit={q}", "/api/v1/{v}", "/api/v1/works/{v}?fields={q}",
+		"/lists/{v}", "/lists/{v}/like", "/lists/1/items/{v}/move?position={q}", "/lists/add?list={q}&entity={q}",
+		"/users/{v}/lists", "/users/{v}/anime?status={q}", work + "/track?status={q}&score={q}&episodes={q}",
 	}
 }
 

@@ -40,10 +40,13 @@ func TestBrowserLayout(t *testing.T) {
 	c.section(s, id, "aliases", url.Values{"aliases": {"Magnetic Rose"}, "edit_summary": {"alias"}})
 	_, empty := newWork(t, c, "Nothing Yet", nil)
 	s.addUserAs(t, "mika", "correct horse battery", auth.RoleModerator)
+	list := seedReaders(t, c, id, memories)
+	mikasList := seedReaders(t, s.signInWith(t, "mika", "correct horse battery"), id, memories)
 
 	pages := []string{"/", memories, entityNamed(t, s, wiki.KindPerson, "Katsuhiro Otomo"), empty,
 		memories + "/history", memories + "/diff?to=2", "/search?list=1&q=memories", "/search?list=1&q=otomo",
-		"/recent-changes", "/leaderboard", "/season/1995", "/users/ann", "/changes/1", "/no-such-page", "/login", "/signup"}
+		"/recent-changes", "/leaderboard", "/season/1995", "/users/ann", "/changes/1", "/no-such-page", "/login", "/signup",
+		list, "/users/ann/lists", "/users/ann/anime"}
 	for _, kind := range []wiki.Kind{wiki.KindCharacter, wiki.KindCompany, wiki.KindEpisode, wiki.KindFranchise} {
 		pages = append(pages, firstOfKind(t, s, kind))
 	}
@@ -147,7 +150,7 @@ func TestBrowserLayout(t *testing.T) {
 	}
 	for _, width := range []int64{360, 1280} {
 		check("mika", width, "/", memories, empty, "/queue", "/account", "/watchlist", "/recent-changes", memories+"/history",
-			memories+"/edit", "/new/work")
+			memories+"/edit", "/new/work", mikasList, list, "/users/mika/lists", "/users/mika/anime", "/import/myanimelist")
 	}
 	// The search box in the header stays usable on a phone: at least 10rem wide.
 	searchBox := boxes(t, b, 360, s.URL+memories, "header.site input[name=q]")[0]

@@ -60,6 +60,23 @@ func Routes(app *web.App) http.Handler {
 	mux.Handle("GET /leaderboard", h(app.Leaderboard))
 	mux.Handle("GET /users/{name}", h(app.ShowUser))
 
+	// Readers' lists, tracking and scores (internal/lists); a work's tracking form posts to its
+	// page's /track.
+	mux.Handle("GET /users/{name}/lists", h(app.UserLists))
+	mux.Handle("GET /users/{name}/anime", h(app.Tracked))
+	mux.Handle("POST /lists", private(h(app.CreateList)))
+	mux.Handle("POST /lists/add", private(h(app.AddToList)))
+	mux.Handle("GET /lists/{id}", h(app.ShowList))
+	mux.Handle("POST /lists/{id}/edit", private(h(app.UpdateList())))
+	mux.Handle("POST /lists/{id}/delete", private(h(app.DeleteList)))
+	mux.Handle("POST /lists/{id}/like", private(h(app.LikeList())))
+	mux.Handle("POST /lists/{id}/items/{entity}/move", private(h(app.MoveListItem())))
+	mux.Handle("POST /lists/{id}/items/{entity}/note", private(h(app.SetListNote())))
+	mux.Handle("POST /lists/{id}/items/{entity}/remove", private(h(app.RemoveListItem())))
+	mux.Handle("POST /account/tracking", private(h(app.SetTrackingPrivacy)))
+	mux.Handle("GET /import/myanimelist", private(h(app.ImportForm)))
+	mux.Handle("POST /import/myanimelist", private(app.WrapUpload(app.ImportMAL)))
+
 	// Every entity kind has the same set of pages under its own first segment; works are under
 	// their medium's ("/anime/", "/manga/").
 	for _, seg := range wiki.Segments() {
@@ -72,6 +89,7 @@ func Routes(app *web.App) http.Handler {
 		mux.Handle("GET "+p+"/merge", private(h(app.MergeForm(seg))))
 		mux.Handle("POST "+p+"/merge", private(h(app.Merge(seg))))
 		mux.Handle("POST "+p+"/watch", h(app.Watch(seg)))
+		mux.Handle("POST "+p+"/track", private(h(app.Track(seg))))
 		mux.Handle("GET "+p+"/edit", private(h(app.EditForm(seg))))
 		mux.Handle("POST "+p+"/edit", private(h(app.Edit(seg))))
 		mux.Handle("GET "+p+"/edit/{section}", private(h(app.EditForm(seg))))

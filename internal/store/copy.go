@@ -55,6 +55,11 @@ var tables = []table{
 	{name: "api_tokens", key: []string{"id"}},
 	{name: "api_limits", key: []string{"key", "window_start"}},
 	{name: "feed_counter", key: []string{"id"}},
+	{name: "reader_lists", key: []string{"id"}},
+	{name: "reader_list_items", key: []string{"list_id", "entity_id"}},
+	{name: "reader_list_likes", key: []string{"list_id", "user_id"}},
+	{name: "tracking", key: []string{"user_id", "work_id"}},
+	{name: "score_counts", key: []string{"work_id", "score"}},
 }
 
 // Tables lists, in foreign-key order, the tables that Copy and Checksum cover: every table of

@@ -168,6 +168,14 @@ func fill(t *testing.T, s *store.Store) filled {
 			[]any{claimedAt.Add(-time.Second), claimedAt, finishedAt, claimedAt.Add(-time.Hour)}},
 		{`UPDATE users SET banned_at = ?, ban_reason = 'spam' WHERE id = ?`, []any{finishedAt, spam}},
 		{`INSERT INTO watches (user_id, entity_id, created_at) VALUES (?, ?, ?)`, []any{ann, f.work, claimedAt}},
+		{`INSERT INTO reader_lists (user_id, name, description, ranked, public, likes, items, created_at, updated_at)
+			VALUES (?, 'Best of 1995', 'Films “of the year”', 1, 1, 1, 1, ?, ?)`, []any{cy, claimedAt, finishedAt}},
+		{`INSERT INTO reader_list_items (list_id, entity_id, position, note, added_at)
+			SELECT id, ?, 1, 'The first one', ? FROM reader_lists`, []any{f.work, claimedAt}},
+		{`INSERT INTO reader_list_likes (list_id, user_id, created_at) SELECT id, ?, ? FROM reader_lists`, []any{ann, claimedAt}},
+		{`INSERT INTO tracking (user_id, work_id, status, episodes, score, started, finished, updated_at)
+			VALUES (?, ?, 'completed', 1, 9, '1996-01', '', ?)`, []any{cy, f.work, finishedAt}},
+		{`INSERT INTO score_counts (work_id, score, n) VALUES (?, 9, 1)`, []any{f.work}},
 		{`INSERT INTO login_failures (account_key, address, at) VALUES ('ann', '192.0.2.1', ?)`, []any{finishedAt}},
 		{`INSERT INTO import_records (source, record, entity_id, version, hash, contribution, updated_at)
 			VALUES ('madb', 'M3652', ?, '1.1', 'abc', '{"name": "風の名はアムネジア"}', ?)`, []any{f.work, finishedAt}},

@@ -24,6 +24,7 @@ import (
 	"kioku/internal/accounts"
 	"kioku/internal/auth"
 	"kioku/internal/edit"
+	"kioku/internal/lists"
 	"kioku/internal/store"
 	"kioku/internal/wiki"
 	"kioku/internal/wikitext"
@@ -41,6 +42,11 @@ type App struct {
 	log      *slog.Logger
 	cache    *pageCache
 	accounts *accounts.Service
+	// lists keeps readers' lists and tracking; readers marks where a work page's readers' part
+	// goes (see work_readers.go).
+	lists   *lists.Service
+	readers readerSlot
+	parts   partCache
 	// trustProxy trusts X-Forwarded-Proto and X-Forwarded-For (Settings.TrustProxy).
 	trustProxy bool
 	// dbTimeout bounds a request's work with PostgreSQL; see WithDeadline.
@@ -87,8 +93,9 @@ func New(s *store.Store, log *slog.Logger, set Settings) (*App, error) {
 	a := &App{store: s, text: wikitext.New(), log: log, cache: newPageCache(), trustProxy: set.TrustProxy,
 		dbTimeout: set.DatabaseTimeout, set: set,
 		accounts: accounts.New(s, accounts.Options{Password: set.Password, Hashing: set.Hashing})}
+	a.lists, a.readers = &lists.Service{Store: s, OnChange: a.parts.clear}, newReaderSlot()
 	a.edits = &edit.Service{Store: s, TrustAfter: set.TrustAfter, EditsPerHour: set.EditsPerHour,
-		OnAccept: func([]int64) { a.cache.invalidate() }}
+		OnAccept: func([]int64) { a.Invalidate() }}
 	if err := a.parseTemplates(); err != nil {
 		return nil, err
 	}
@@ -97,7 +104,10 @@ func New(s *store.Store, log *slog.Logger, set Settings) (*App, error) {
 
 // Invalidate retires every cached page. Instances call it when another instance announces an
 // accepted edit, and when they reconnect after missing announcements.
-func (a *App) Invalidate() { a.cache.invalidate() }
+func (a *App) Invalidate() {
+	a.cache.invalidate()
+	a.parts.clear() // a merge moves readers' lists and scores to the kept page
+}
 
 // Store is the store the site reads and writes.
 func (a *App) Store() *store.Store { return a.store }
@@ -297,6 +307,8 @@ func (a *App) Wrap(h Handler) http.Handler {
 			ce     *edit.ConflictError
 			re     *edit.RefusedError
 			le     *edit.LimitError
+			lre    *lists.RefusedError
+			lie    *lists.ImportError
 			are    *accounts.RefusedError
 			ale    *accounts.LimitError
 			status int
@@ -325,6 +337,11 @@ func (a *App) Wrap(h Handler) http.Handler {
 		case errors.As(err, &le):
 			status, data.Heading, data.Message = http.StatusTooManyRequests, "Too many edits for now", le.Error()
 			w.Header().Set("Retry-After", strconv.Itoa(max(60, int(le.RetryAfter.Seconds()))))
+		case errors.As(err, &lre):
+			status, data.Heading, data.Message = http.StatusForbidden, "Not allowed", lre.Reason
+		case errors.As(err, &lie):
+			status, data.Heading = http.StatusBadRequest, "That file could not be imported"
+			data.Message = lie.Reason + ". Nothing was imported."
 		case errors.As(err, &are):
 			status, data.Heading, data.Message = http.StatusForbidden, "Not allowed", are.Reason
 		case errors.As(err, &ale):

@@ -113,7 +113,7 @@ func (a *App) cached(w http.ResponseWriter, r *http.Request, key string, render 
 	anonymous := sessionFrom(r.Context()) == nil
 	if anonymous {
 		if p, ok := a.cache.get(key); ok {
-			return p.serve(w, r)
+			return a.serveCached(w, r, p)
 		}
 	}
 	gen := a.cache.generation.Load()
@@ -122,7 +122,10 @@ func (a *App) cached(w http.ResponseWriter, r *http.Request, key string, render 
 		return err
 	}
 	if anonymous {
-		return a.cache.put(key, gen, body).serve(w, r)
+		return a.serveCached(w, r, a.cache.put(key, gen, body))
+	}
+	if body, err = a.fillReaders(r, body); err != nil {
+		return err
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	// The page is the reader's own: it carries their sign-out form's token.
@@ -186,6 +189,8 @@ type entityView struct {
 	Page int
 	// Tools is where the reader's page tools go: toolsSlot in a body rendered for the cache.
 	Tools template.HTML
+	// Readers is where a work page's readers' part goes (work_readers.go).
+	Readers template.HTML
 }
 
 // toolsView is a reader's own part of an entity page: the links every reader gets, and for a
@@ -325,7 +330,7 @@ func proposed(ctx context.Context) []store.Proposal {
 }
 
 func (a *App) view(ctx context.Context, e store.Entity, doc wiki.Document, page int) (string, any, error) {
-	base := entityView{Entity: e, Page: page, Tools: toolsSlot}
+	base := entityView{Entity: e, Page: page, Tools: toolsSlot, Readers: a.readers.mark(e.ID)}
 	var err error
 	if base.TopEditors, err = a.store.TopEditors(ctx, e.ID, 5); err != nil {
 		return "", nil, err

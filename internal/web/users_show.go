@@ -13,6 +13,8 @@ type userPage struct {
 	Accepted []store.Changeset
 	Pending  []store.Changeset
 	Rejected []store.Changeset
+	// Lists are the account's lists the viewer may see (internal/lists).
+	Lists []store.ReaderList
 }
 
 // ShowUser is an account's profile: its role, points and accepted edits, and its latest
@@ -33,6 +35,13 @@ func (a *App) ShowUser(w http.ResponseWriter, r *http.Request) error {
 		if *part.list, err = a.store.Changesets(ctx, f); err != nil {
 			return err
 		}
+	}
+	var viewer *store.User
+	if s := sessionFrom(ctx); s != nil {
+		viewer = &s.User
+	}
+	if data.Lists, err = a.lists.ListsOf(ctx, viewer, u); err != nil {
+		return err
 	}
 	return a.render(w, r, http.StatusOK, "user", u.Name, data)
 }

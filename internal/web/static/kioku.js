@@ -152,3 +152,52 @@
     if (first) first.focus();
   });
 })();
+
+// Reordering a list by dragging: the owner's list (ol[data-reorder]) makes its items draggable;
+// dropping one sends its "Position" form with the place it was dropped at, as if typed. Without
+// script the up and down buttons and the position field do the same.
+(function () {
+  "use strict";
+  var list = document.querySelector("ol[data-reorder]");
+  if (!list) return;
+  var dragged = null;
+  var items = function () { return Array.prototype.slice.call(list.querySelectorAll("li.list-item")); };
+  var clear = function () {
+    items().forEach(function (li) { li.classList.remove("drop-before", "drop-after", "dragging"); });
+  };
+  var after = function (li, ev) {
+    var box = li.getBoundingClientRect();
+    return ev.clientY > box.top + box.height / 2;
+  };
+  items().forEach(function (li) { li.draggable = true; });
+  list.addEventListener("dragstart", function (ev) {
+    dragged = ev.target.closest && ev.target.closest("li.list-item");
+    if (!dragged) return;
+    dragged.classList.add("dragging");
+    ev.dataTransfer.effectAllowed = "move";
+    ev.dataTransfer.setData("text/plain", dragged.dataset.entity);
+  });
+  list.addEventListener("dragover", function (ev) {
+    var li = ev.target.closest && ev.target.closest("li.list-item");
+    if (!dragged || !li) return;
+    ev.preventDefault();
+    clear();
+    dragged.classList.add("dragging");
+    if (li !== dragged) li.classList.add(after(li, ev) ? "drop-after" : "drop-before");
+  });
+  list.addEventListener("dragend", function () { clear(); dragged = null; });
+  list.addEventListener("drop", function (ev) {
+    var li = ev.target.closest && ev.target.closest("li.list-item");
+    if (!dragged || !li) return;
+    ev.preventDefault();
+    var all = items();
+    var from = all.indexOf(dragged), to = all.indexOf(li);
+    if (after(li, ev)) to++;
+    if (to > from) to--;
+    clear();
+    if (to === from) return;
+    var form = dragged.querySelector("form.move-to");
+    form.querySelector("input[name=position]").value = to + 1;
+    form.requestSubmit();
+  });
+})();
