@@ -29,6 +29,9 @@ type table struct {
 	// key orders the rows: the primary key, or nil for a table without one, whose rows are
 	// then ordered by every column.
 	key []string
+	// perInsert, when set, is how many rows a copy inserts at once: few for tables of large
+	// rows, which would otherwise be held in memory by the hundred.
+	perInsert int
 }
 
 // tables lists every table of the store but schema_migrations (which Migrate fills), parents
@@ -52,6 +55,8 @@ var tables = []table{
 	{name: "settings", key: []string{"name"}},
 	{name: "jobs", key: []string{"id"}},
 	{name: "login_failures", key: []string{"id"}},
+	{name: "image_blobs", key: []string{"hash", "width"}, perInsert: 1},
+	{name: "main_images", key: []string{"entity_id"}},
 }
 
 // Tables lists, in foreign-key order, the tables that Copy and Checksum cover: every table of
@@ -335,6 +340,9 @@ func copyTable(ctx context.Context, src, dst *conn, t table) (int64, error) {
 		limit = 65535
 	}
 	perStatement := max(1, min(500, limit/len(cols)))
+	if t.perInsert > 0 {
+		perStatement = t.perInsert
+	}
 	tuple := "(" + strings.TrimSuffix(strings.Repeat("?, ", len(cols)), ", ") + ")"
 	insert := `INSERT INTO ` + t.name + ` (` + columnList(cols) + `) VALUES `
 	args := make([]any, 0, perStatement*len(cols))

@@ -24,6 +24,7 @@ import (
 	"kioku/internal/accounts"
 	"kioku/internal/auth"
 	"kioku/internal/edit"
+	"kioku/internal/images"
 	"kioku/internal/store"
 	"kioku/internal/wiki"
 	"kioku/internal/wikitext"
@@ -47,6 +48,8 @@ type App struct {
 	dbTimeout time.Duration
 	// topics keeps the genres and themes the search filters offer, until the next edit.
 	topics atomic.Pointer[topicLists]
+	// pictures processes uploaded pictures, one at a time.
+	pictures *images.Processor
 }
 
 // Settings are the choices a site is built with: made once, from the command line, and passed
@@ -75,7 +78,7 @@ func New(s *store.Store, log *slog.Logger, set Settings) (*App, error) {
 		set.DatabaseTimeout = DefaultDatabaseTimeout
 	}
 	a := &App{store: s, text: wikitext.New(), log: log, cache: newPageCache(), trustProxy: set.TrustProxy,
-		dbTimeout: set.DatabaseTimeout,
+		dbTimeout: set.DatabaseTimeout, pictures: images.NewProcessor(1),
 		accounts:  accounts.New(s, accounts.Options{Password: set.Password, Hashing: set.Hashing})}
 	a.edits = &edit.Service{Store: s, TrustAfter: set.TrustAfter, EditsPerHour: set.EditsPerHour,
 		OnAccept: func([]int64) { a.cache.invalidate() }}
@@ -261,9 +264,25 @@ var (
 // 404 for store.ErrNotFound, 400 listing problems for validation errors, 409 for conflicts, 403
 // for refusals, and 500 (logged once) for anything else. A store that cannot be reached, or
 // did not answer before the request's deadline, gives 503 with Retry-After.
-func (a *App) Wrap(h Handler) http.Handler {
+func (a *App) Wrap(h Handler) http.Handler { return a.wrap(h, checkRequest) }
+
+// WrapUpload is Wrap for the route that receives pictures, whose multipart form the handler
+// reads itself (readUpload), checking its fields as checkRequest checks a form's.
+func (a *App) WrapUpload(h Handler) http.Handler {
+	return a.wrap(h, func(r *http.Request) error {
+		if isUpload(r) {
+			if bad(r.URL.Path) {
+				return fmt.Errorf("%w: the address holds a character that is not allowed", ErrBadRequest)
+			}
+			return checkValues("", r.URL.Query())
+		}
+		return checkRequest(r)
+	})
+}
+
+func (a *App) wrap(h Handler, check func(*http.Request) error) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		err := checkRequest(r)
+		err := check(r)
 		if err == nil {
 			err = h(w, r)
 		}

@@ -186,6 +186,8 @@ type entityView struct {
 	Page int
 	// Tools is where the reader's page tools go: toolsSlot in a body rendered for the cache.
 	Tools template.HTML
+	// Image is what heads the infobox: the main image, or a link to add one.
+	Image imageSlot
 }
 
 // toolsView is a reader's own part of an entity page: the links every reader gets, and for a
@@ -325,7 +327,7 @@ func proposed(ctx context.Context) []store.Proposal {
 }
 
 func (a *App) view(ctx context.Context, e store.Entity, doc wiki.Document, page int) (string, any, error) {
-	base := entityView{Entity: e, Page: page, Tools: toolsSlot}
+	base := entityView{Entity: e, Page: page, Tools: toolsSlot, Image: slotOf(e, doc)}
 	var err error
 	if base.TopEditors, err = a.store.TopEditors(ctx, e.ID, 5); err != nil {
 		return "", nil, err
