@@ -170,7 +170,7 @@ func Process(data []byte) (Picture, error) {
 	// The header alone first: its declared size decides whether the pixels are decoded at all.
 	cfg, err := decodeConfig(f, bytes.NewReader(data))
 	if err != nil {
-		return Picture{}, refuse(ErrInvalid, "the file looks like a %s picture but its header cannot be read", f)
+		return Picture{}, refuse(ErrInvalid, "the file begins like a %s picture but its header cannot be read (is it truncated or damaged?)", f)
 	}
 	if cfg.Width <= 0 || cfg.Height <= 0 {
 		return Picture{}, refuse(ErrInvalid, "the picture declares no pixels")

@@ -79,7 +79,7 @@ func New(s *store.Store, log *slog.Logger, set Settings) (*App, error) {
 	}
 	a := &App{store: s, text: wikitext.New(), log: log, cache: newPageCache(), trustProxy: set.TrustProxy,
 		dbTimeout: set.DatabaseTimeout, pictures: images.NewProcessor(1),
-		accounts:  accounts.New(s, accounts.Options{Password: set.Password, Hashing: set.Hashing})}
+		accounts: accounts.New(s, accounts.Options{Password: set.Password, Hashing: set.Hashing})}
 	a.edits = &edit.Service{Store: s, TrustAfter: set.TrustAfter, EditsPerHour: set.EditsPerHour,
 		OnAccept: func([]int64) { a.cache.invalidate() }}
 	if err := a.parseTemplates(); err != nil {
