@@ -48,8 +48,9 @@ type App struct {
 	dbTimeout time.Duration
 	// topics keeps the genres and themes the search filters offer, until the next edit.
 	topics atomic.Pointer[topicLists]
-	// pictures processes uploaded pictures, one at a time.
+	// pictures processes uploaded pictures, one at a time; thumbs keeps the copies served lately.
 	pictures *images.Processor
+	thumbs   *blobCache
 }
 
 // Settings are the choices a site is built with: made once, from the command line, and passed
@@ -78,7 +79,7 @@ func New(s *store.Store, log *slog.Logger, set Settings) (*App, error) {
 		set.DatabaseTimeout = DefaultDatabaseTimeout
 	}
 	a := &App{store: s, text: wikitext.New(), log: log, cache: newPageCache(), trustProxy: set.TrustProxy,
-		dbTimeout: set.DatabaseTimeout, pictures: images.NewProcessor(1),
+		dbTimeout: set.DatabaseTimeout, pictures: images.NewProcessor(1), thumbs: newBlobCache(32 << 20),
 		accounts: accounts.New(s, accounts.Options{Password: set.Password, Hashing: set.Hashing})}
 	a.edits = &edit.Service{Store: s, TrustAfter: set.TrustAfter, EditsPerHour: set.EditsPerHour,
 		OnAccept: func([]int64) { a.cache.invalidate() }}

@@ -279,16 +279,20 @@ func (a *App) ServeImage(w http.ResponseWriter, r *http.Request) error {
 		w.WriteHeader(http.StatusNotModified)
 		return nil
 	}
-	b, err := a.store.ImageBlob(r.Context(), hash, width)
-	if err != nil {
-		return err
+	b, ok := a.thumbs.get(hash, width)
+	if !ok {
+		var err error
+		if b, err = a.store.ImageBlob(r.Context(), hash, width); err != nil {
+			return err
+		}
+		a.thumbs.put(b)
 	}
 	h.Set("Content-Type", b.ContentType)
 	h.Set("Content-Length", strconv.Itoa(len(b.Data)))
 	h.Set("ETag", etag)
 	h.Set("Cache-Control", immutable)
 	h.Set("Content-Disposition", "inline")
-	_, err = w.Write(b.Data)
+	_, err := w.Write(b.Data)
 	return err
 }
 
