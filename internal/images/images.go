@@ -20,6 +20,7 @@ import (
 	"image/png"
 	"io"
 	"regexp"
+	"strconv"
 
 	"golang.org/x/image/draw"
 	"golang.org/x/image/webp"
@@ -85,6 +86,24 @@ type Picture struct {
 	Width, Height int
 	// Blobs are the renditions to store: the full size first, then the copies.
 	Blobs []Blob
+}
+
+// URL is the address a rendition of picture hash is served at: its copy of the width, or with
+// width 0 the picture at full size. Pages and the API both link there.
+func URL(hash string, width int) string {
+	if width == 0 {
+		return "/images/" + hash + "/full"
+	}
+	return "/images/" + hash + "/" + strconv.Itoa(width)
+}
+
+// Thumbnail is the width of the smallest copy of a picture w pixels wide, or 0 (its full size)
+// when it is narrower than every copy.
+func Thumbnail(w int) int {
+	if w > Widths[0] {
+		return Widths[0]
+	}
+	return 0
 }
 
 // HashPattern is what a picture's name looks like.

@@ -37,12 +37,7 @@ type imageSlot struct {
 }
 
 // imageURL is the address of a picture's rendition of the width (0: full size).
-func imageURL(hash string, width int) string {
-	if width == 0 {
-		return "/images/" + hash + "/full"
-	}
-	return "/images/" + hash + "/" + strconv.Itoa(width)
-}
+func imageURL(hash string, width int) string { return images.URL(hash, width) }
 
 // viewImage gives the addresses of the copies the upload made of im: those narrower than it.
 func viewImage(im wiki.Image, preferred int) imageView {
@@ -123,6 +118,10 @@ func (a *App) Gallery(segment string) Handler {
 // made into the picture kept (see images.Process) before the edit that adds it is saved.
 func (a *App) Upload(segment string) Handler {
 	return func(w http.ResponseWriter, r *http.Request) error {
+		if sessionFrom(r.Context()) == nil {
+			// Before reading a body of up to 21 MB: only editors' are read.
+			return forbidden("You need to sign in to upload.")
+		}
 		data, err := readUpload(w, r)
 		if err != nil {
 			return err

@@ -10,7 +10,9 @@ import (
 // larger than a page's copy.
 func TestBlobCacheBound(t *testing.T) {
 	c := newBlobCache(100)
-	blob := func(h string, n int) store.ImageBlob { return store.ImageBlob{Hash: h, Width: 160, Data: make([]byte, n)} }
+	blob := func(h string, n int) store.ImageBlob {
+		return store.ImageBlob{Hash: h, Width: 160, Data: make([]byte, n)}
+	}
 	c.put(blob("a", 40))
 	c.put(blob("b", 40))
 	c.put(blob("c", 40)) // a leaves
