@@ -25,6 +25,19 @@ type ImageInput struct {
 	Main bool
 }
 
+// MayUpload tells, before a picture is processed, whether author may save an edit now: an
+// account that may not edit, or has saved its edits for the hour, is refused without the cost of
+// decoding a picture. Upload checks again as it saves.
+func (s *Service) MayUpload(ctx context.Context, author int64) error {
+	return s.Store.Tx(ctx, func(tx *store.Tx) error {
+		u, err := tx.UserByID(ctx, author)
+		if err != nil {
+			return err
+		}
+		return s.mayEdit(ctx, tx, u)
+	})
+}
+
 // Upload adds pic, made by images.Process, to the gallery of entity id as one changeset by
 // author, made from the page's current revision: an addition to a gallery does not conflict
 // with what others changed meanwhile. A picture the page already shows is refused.

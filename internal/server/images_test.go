@@ -19,6 +19,7 @@ import (
 
 	"kioku/internal/auth"
 	"kioku/internal/images/imagetest"
+	"kioku/internal/wiki"
 )
 
 // upload posts a picture to the gallery at path (a page's address) as file name, with the form's
@@ -327,4 +328,39 @@ func TestImagesAcrossInstances(t *testing.T) {
 	})
 	checkServed(t, onB, src, "image/jpeg")
 	checkServed(t, b.anonymous(t), strings.TrimSuffix(src, "320")+"full", "image/jpeg")
+}
+
+// TestMergeCarriesImages: merging two pages of one person gives the kept page the duplicate's
+// photo, its own main image staying; an account that may not edit cannot upload, and its
+// refused upload stores nothing.
+func TestMergeCarriesImages(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, s *site) {
+		ann := s.signedIn(t, "ann")
+		kept := ann.save("/new/person", url.Values{"name": {"Satoshi Kon"}, "edit_summary": {"new"}})
+		dup := ann.save("/new/person", url.Values{"name": {"Kon Satoshi"}, "edit_summary": {"new"}, "different": {"1"}})
+		ann.mustUpload(kept, "kon.jpg", imagetest.JPEG(300, 400), url.Values{"kind": {"photo"}})
+		ann.mustUpload(dup, "kon2.png", imagetest.PNG(200, 200), url.Values{"kind": {"photo"}})
+		keptMain := mainImage(ann, kept)
+		mod := s.signedInAs(t, "mod", auth.RoleModerator)
+		keptID, _, _ := wiki.ParseRef(kept[strings.LastIndex(kept, "/")+1:])
+		mod.save(dup+"/merge", url.Values{"into": {strconv.FormatInt(keptID, 10)}, "confirm": {"1"}})
+		if got := mainImage(s.anonymous(t), kept); got != keptMain {
+			t.Errorf("after the merge the main image is %s, want %s", got, keptMain)
+		}
+		if n := s.anonymous(t).page(kept+"/images", http.StatusOK).Find("#gallery li.picture").Length(); n != 2 {
+			t.Errorf("the kept page has %d pictures after the merge, want 2", n)
+		}
+
+		before := blobCount(t, s)
+		reader := s.signedInAs(t, "reader", auth.RoleReader)
+		if res, body := reader.upload(kept, "x.jpg", imagetest.JPEG(50, 50), nil); res.StatusCode != http.StatusForbidden {
+			t.Errorf("a reader's upload: %d %s", res.StatusCode, problems(body))
+		}
+		if res, _ := s.anonymous(t).upload(kept, "x.jpg", imagetest.JPEG(50, 50), nil); res.StatusCode != http.StatusForbidden {
+			t.Errorf("an upload without signing in: %d", res.StatusCode)
+		}
+		if n := blobCount(t, s); n != before {
+			t.Errorf("refused uploads stored %d renditions", n-before)
+		}
+	})
 }

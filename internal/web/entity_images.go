@@ -137,6 +137,9 @@ func (a *App) Upload(segment string) Handler {
 		if len(data) == 0 {
 			return badRequest("choose a picture to upload")
 		}
+		if err := a.edits.MayUpload(r.Context(), s.User.ID); err != nil {
+			return err
+		}
 		pic, err := a.pictures.Process(r.Context(), data)
 		if err != nil {
 			return uploadError(err)
