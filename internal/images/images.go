@@ -49,6 +49,8 @@ var (
 	ErrUnsupported = errors.New("images: unsupported type")
 	// ErrInvalid: a picture of an accepted type that cannot be decoded (truncated, corrupt).
 	ErrInvalid = errors.New("images: invalid picture")
+	// ErrBusy: the pictures before it were still being processed when the wait ended.
+	ErrBusy = errors.New("images: busy")
 )
 
 // Error is a refused upload, with a reason a person can act on.
@@ -301,7 +303,8 @@ func (p *Processor) Process(ctx context.Context, data []byte) (Picture, error) {
 	case p.slots <- struct{}{}:
 		defer func() { <-p.slots }()
 	case <-ctx.Done():
-		return Picture{}, ctx.Err()
+		// Not the context's error: the wait ran out, not the request or the database.
+		return Picture{}, fmt.Errorf("%w: the pictures before it are still being processed", ErrBusy)
 	}
 	return Process(data)
 }

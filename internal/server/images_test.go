@@ -11,14 +11,19 @@ import (
 	"mime/multipart"
 	"net/http"
 	"net/url"
+	"os"
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/PuerkitoBio/goquery"
 
 	"kioku/internal/auth"
 	"kioku/internal/images/imagetest"
+	"kioku/internal/store"
+	"kioku/internal/storetest"
+	"kioku/internal/web"
 	"kioku/internal/wiki"
 )
 
@@ -363,4 +368,21 @@ func TestMergeCarriesImages(t *testing.T) {
 			t.Errorf("refused uploads stored %d renditions", n-before)
 		}
 	})
+}
+
+// TestSlowUploadOnPostgres: decoding a large picture takes longer than a request's deadline for
+// the database, which must not turn a good upload into a 503: the database work after it has a
+// deadline of its own.
+func TestSlowUploadOnPostgres(t *testing.T) {
+	storetest.RequirePostgres(t)
+	st := openStore(t, storetest.DSN(t, store.Postgres))
+	s := startSiteWith(t, st, os.Stderr, web.Settings{Password: cheap, DatabaseTimeout: 400 * time.Millisecond})
+	c := s.signedIn(t, "ann")
+	_, work := newWork(t, c, "Memories", nil)
+	start := time.Now()
+	c.mustUpload(work, "photo.jpg", imagetest.JPEG(3000, 4000), nil)
+	if took := time.Since(start); took < 400*time.Millisecond {
+		t.Logf("the upload took %v, less than the deadline: the test proves little on this machine", took)
+	}
+	checkServed(t, c, mainImage(c, work), "image/jpeg")
 }

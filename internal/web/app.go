@@ -328,6 +328,10 @@ func (a *App) wrap(h Handler, check func(*http.Request) error) http.Handler {
 		case errors.As(err, &ale):
 			status, data.Heading, data.Message = http.StatusTooManyRequests, "Too many attempts", ale.Message
 			w.Header().Set("Retry-After", strconv.Itoa(int(ale.RetryAfter.Seconds())+1))
+		case errors.Is(err, images.ErrBusy):
+			status, data.Heading = http.StatusServiceUnavailable, "Busy"
+			data.Message = "Other pictures are being processed just now. Please upload again in a minute."
+			w.Header().Set("Retry-After", "30")
 		case errors.Is(err, accounts.ErrBusy):
 			status, data.Heading = http.StatusServiceUnavailable, "Busy"
 			data.Message = "Too many people are signing in at this moment. Please try again in a few seconds."

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -10,6 +11,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"kioku/internal/edit"
 	"kioku/internal/images"
@@ -39,7 +41,8 @@ type imageSlot struct {
 // imageURL is the address of a picture's rendition of the width (0: full size).
 func imageURL(hash string, width int) string { return images.URL(hash, width) }
 
-// viewImage gives the addresses of the copies the upload made of im: those narrower than it.
+// viewImage gives the addresses of the copies the upload made of im (those narrower than it),
+// Src being the widest of them no wider than preferred.
 func viewImage(im wiki.Image, preferred int) imageView {
 	v := imageView{Image: im, Full: imageURL(im.Key, 0)}
 	var set []string
@@ -54,10 +57,7 @@ func viewImage(im wiki.Image, preferred int) imageView {
 	}
 	set = append(set, v.Full+" "+strconv.Itoa(im.Width)+"w")
 	if v.Src == "" {
-		v.Src = imageURL(im.Key, 0)
-		if len(set) > 1 {
-			v.Src = imageURL(im.Key, images.Widths[0])
-		}
+		v.Src = v.Full // narrower than every copy
 	}
 	v.SrcSet = strings.Join(set, ", ")
 	return v
@@ -126,33 +126,55 @@ func (a *App) Upload(segment string) Handler {
 		if err != nil {
 			return err
 		}
-		s, err := requireEditor(r)
+		// Reading a large body and decoding it may take longer than the request's deadline for
+		// the database (WithDeadline), which began with the request: the database work before
+		// and after the decoding gets a deadline of its own each time.
+		before, cancel := a.afresh(r)
+		defer cancel()
+		s, err := requireEditor(before)
 		if err != nil {
 			return err
 		}
-		e, ok, err := a.loadEntity(w, r, segment, "/images")
+		e, ok, err := a.loadEntity(w, before, segment, "/images")
 		if err != nil || !ok {
 			return err
 		}
 		if len(data) == 0 {
 			return badRequest("choose a picture to upload")
 		}
-		if err := a.edits.MayUpload(r.Context(), s.User.ID); err != nil {
+		if err := a.edits.MayUpload(before.Context(), s.User.ID); err != nil {
 			return err
 		}
-		pic, err := a.pictures.Process(r.Context(), data)
+		wait, stop := context.WithTimeout(context.WithoutCancel(r.Context()), uploadWait)
+		pic, err := a.pictures.Process(wait, data)
+		stop()
 		if err != nil {
 			return uploadError(err)
 		}
+		after, cancel := a.afresh(r)
+		defer cancel()
 		in := edit.ImageInput{Kind: r.PostFormValue("kind"), Caption: r.PostFormValue("caption"), Region: r.PostFormValue("region"),
 			Source: r.PostFormValue("source"), Main: r.PostFormValue("main") != ""}
-		res, err := a.edits.Upload(r.Context(), s.User.ID, e.ID, pic, in, r.PostFormValue("edit_summary"))
+		res, err := a.edits.Upload(after.Context(), s.User.ID, e.ID, pic, in, r.PostFormValue("edit_summary"))
 		if err != nil {
 			return err
 		}
 		http.Redirect(w, r, e.Path()+"/images?uploaded="+res.Status, http.StatusSeeOther)
 		return nil
 	}
+}
+
+// uploadWait is how long an upload waits for the pictures before it to be processed.
+const uploadWait = 30 * time.Second
+
+// afresh returns r with a new deadline for its database work, when the request has one (see
+// WithDeadline), and the function that releases it.
+func (a *App) afresh(r *http.Request) (*http.Request, context.CancelFunc) {
+	if _, ok := r.Context().Deadline(); !ok {
+		return r, func() {}
+	}
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(r.Context()), a.dbTimeout)
+	return r.WithContext(ctx), cancel
 }
 
 // readUpload reads an upload's multipart form: its text fields into r.PostForm, and the bytes of
@@ -211,6 +233,8 @@ func readError(err error) error {
 func uploadError(err error) error {
 	ie, ok := errors.AsType[*images.Error](err)
 	switch {
+	case errors.Is(err, images.ErrBusy):
+		return err
 	case !ok:
 		return err
 	case errors.Is(ie, images.ErrTooLarge):
