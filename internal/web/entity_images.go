@@ -122,6 +122,11 @@ func (a *App) Upload(segment string) Handler {
 			// Before reading a body of up to 21 MB: only editors' are read.
 			return forbidden("You need to sign in to upload.")
 		}
+		// The server's read timeout (30 s) suits forms; 20 MB over a slow uplink takes longer.
+		// Only a signed-in editor's upload gets the longer time.
+		rc := http.NewResponseController(w)
+		_ = rc.SetReadDeadline(time.Now().Add(uploadTime))
+		_ = rc.SetWriteDeadline(time.Now().Add(uploadTime + uploadWait + time.Minute))
 		data, err := readUpload(w, r)
 		if err != nil {
 			return err
@@ -164,8 +169,12 @@ func (a *App) Upload(segment string) Handler {
 	}
 }
 
-// uploadWait is how long an upload waits for the pictures before it to be processed.
-const uploadWait = 30 * time.Second
+// uploadWait is how long an upload waits for the pictures before it to be processed, and
+// uploadTime how long its body may take to arrive (20 MB at about 1 Mbit/s).
+const (
+	uploadWait = 30 * time.Second
+	uploadTime = 3 * time.Minute
+)
 
 // afresh returns r with a new deadline for its database work, when the request has one (see
 // WithDeadline), and the function that releases it.
