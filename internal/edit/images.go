@@ -89,6 +89,28 @@ func (s *Service) SetMainImage(ctx context.Context, author, id int64, base int, 
 	})
 }
 
+// DescribeImage changes what entity id's gallery says of the picture key (its kind, caption,
+// region and source; with in.Main, it also becomes the main image), as one changeset by author
+// from revision base.
+func (s *Service) DescribeImage(ctx context.Context, author, id int64, base int, key string, in ImageInput, summary string) (Result, error) {
+	if summary == "" {
+		summary = "Described an image"
+	}
+	return s.galleryEdit(ctx, author, id, base, summary, func(list *[]wiki.Image, main *string) error {
+		i := slices.IndexFunc(*list, func(im wiki.Image) bool { return im.Key == key })
+		if i < 0 {
+			return wiki.Invalid("that picture is not in the page's gallery")
+		}
+		im := &(*list)[i]
+		im.Kind, im.Caption = strings.TrimSpace(in.Kind), strings.TrimSpace(in.Caption)
+		im.Region, im.Origin = strings.TrimSpace(in.Region), strings.TrimSpace(in.Source)
+		if in.Main {
+			*main = key
+		}
+		return nil
+	})
+}
+
 // RemoveImage takes the picture key out of entity id's gallery (and off its head, if it was the
 // main image), as one changeset by author from revision base. Its bytes stay stored: the
 // page's history still shows it, and a revert brings it back.

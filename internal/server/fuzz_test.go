@@ -303,7 +303,7 @@ func routeTemplates(paths map[wiki.Kind]string) []string {
 		"/api/v1/works/1/diff?from={q}&to={q}", "/api/v1/works?filter={q}&sort={q}", "/api/v1/works?cursor={q}&fields={q}",
 		"/api/v1/episodes?filter=work:{q}", "/api/v1/{v}", "/api/v1/works/{v}?fields={q}",
 		"/images/{v}/full", "/images/" + strings.Repeat("a", 64) + "/{v}", work + "/images?uploaded={q}", "/person/{v}/images",
-		work + "/images/main", work + "/images/remove",
+		work + "/images/main", work + "/images/remove", work + "/images/describe",
 	}
 }
 

@@ -307,6 +307,13 @@ func TestUploadModeration(t *testing.T) {
 		if src := mainImage(s.anonymous(t), work); src != first {
 			t.Errorf("after the revert the main image is %s, want %s", src, first)
 		}
+		// Described again: the caption and region change, in one revision.
+		ann.save(work+"/images/describe", url.Values{"key": {key}, "base": {strconv.Itoa(head(t, s, id))}, "kind": {"key visual"},
+			"caption": {"Cannon Fodder"}, "region": {"Japan"}, "source": {"Booklet"}})
+		described := s.anonymous(t).page(work+"/images", http.StatusOK).Find(`#gallery li[data-key="` + key + `"] figcaption`)
+		if got := text(described); !strings.Contains(got, "Cannon Fodder") || !strings.Contains(got, "Japan") || !strings.Contains(got, "Source: Booklet") {
+			t.Errorf("the described picture reads %q", got)
+		}
 		// Removed, the picture leaves the gallery and the page; its bytes stay for the history.
 		ann.save(work+"/images/remove", url.Values{"key": {strings.Split(first, "/")[2]}, "base": {strconv.Itoa(head(t, s, id))}})
 		if src := mainImage(s.anonymous(t), work); src != "" {

@@ -78,6 +78,7 @@ func Routes(app *web.App) http.Handler {
 		mux.Handle("POST "+p+"/images", private(app.WrapUpload(app.Upload(seg))))
 		mux.Handle("POST "+p+"/images/main", h(app.SetMainImage(seg)))
 		mux.Handle("POST "+p+"/images/remove", h(app.RemoveImage(seg)))
+		mux.Handle("POST "+p+"/images/describe", h(app.DescribeImage(seg)))
 	}
 	mux.Handle("/", h(app.NotFound))
 

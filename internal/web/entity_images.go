@@ -260,6 +260,15 @@ func (a *App) SetMainImage(segment string) Handler {
 	})
 }
 
+// DescribeImage changes a picture's kind, caption, region and source.
+func (a *App) DescribeImage(segment string) Handler {
+	return a.galleryAction(segment, func(r *http.Request, author int64, e store.Entity, base int) (edit.Result, error) {
+		in := edit.ImageInput{Kind: r.PostFormValue("kind"), Caption: r.PostFormValue("caption"), Region: r.PostFormValue("region"),
+			Source: r.PostFormValue("source"), Main: r.PostFormValue("main") != ""}
+		return a.edits.DescribeImage(r.Context(), author, e.ID, base, r.PostFormValue("key"), in, r.PostFormValue("edit_summary"))
+	})
+}
+
 // RemoveImage takes a picture out of an entity's gallery.
 func (a *App) RemoveImage(segment string) Handler {
 	return a.galleryAction(segment, func(r *http.Request, author int64, e store.Entity, base int) (edit.Result, error) {
