@@ -49,7 +49,7 @@ FUZZ_TARGETS = \
 	./internal/dataset:FuzzReadAniDB ./internal/dataset:FuzzReadBangumi ./internal/dataset:FuzzReadMADB \
 	./internal/dataset:FuzzParseStaff ./internal/dataset:FuzzLDDecoder ./internal/dataset:FuzzDates \
 	./internal/server:FuzzSite ./internal/server:FuzzRoutes \
-	./internal/edit:FuzzPastedLists
+	./internal/edit:FuzzPastedLists ./internal/images:FuzzProcess
 
 fuzz:
 	@set -e; out=$$(mktemp); trap 'rm -f "$$out"' EXIT; \

@@ -12,6 +12,9 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"kioku/internal/edit"
+	"kioku/internal/images"
+	"kioku/internal/images/imagetest"
 	"kioku/internal/wiki"
 )
 
@@ -142,6 +145,20 @@ func TestDetails(t *testing.T) {
 		s.get(credit["person"].(map[string]any)["api_url"].(string), http.StatusOK).decode(t, &p)
 		if p["native_name"] != "今 敏" {
 			t.Errorf("person: %v", p)
+		}
+		// A person's photo: the gallery and the main image, with the pictures' addresses.
+		pic, err := images.Process(imagetest.PNG(400, 300))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.Edits.Upload(context.Background(), s.editor, l.kon, pic, edit.ImageInput{Kind: "photo", Caption: "In 2007"}, ""); err != nil {
+			t.Fatal(err)
+		}
+		s.get(credit["person"].(map[string]any)["api_url"].(string), http.StatusOK).decode(t, &p)
+		photo := p["images"].([]any)[0].(map[string]any)
+		if p["main_image"] != pic.Hash || photo["url"] != "/images/"+pic.Hash+"/full" || photo["thumbnail_url"] != "/images/"+pic.Hash+"/160" ||
+			photo["caption"] != "In 2007" || photo["width"] != float64(400) {
+			t.Errorf("person's images: %v, main %v", photo, p["main_image"])
 		}
 		var few map[string]any
 		s.get(fmt.Sprintf("/api/v1/works/%d?fields=name,start_date", l.memories), http.StatusOK).decode(t, &few)

@@ -257,6 +257,11 @@ func (g *schemas) object(t reflect.Type) map[string]any {
 	if t == externalIDType {
 		props["url"] = map[string]any{"type": "string", "description": "The id's page on its site."}
 	}
+	if t == imageType {
+		props["url"] = map[string]any{"type": "string", "description": "The picture at full size, on this site; its address names its content, so it never changes."}
+		props["thumbnail_url"] = map[string]any{"type": "string", "description": "A copy at most 160 pixels wide (320 and 640 are served too, for pictures wider than that)."}
+		required = append(required, "url", "thumbnail_url")
+	}
 	return map[string]any{"type": "object", "additionalProperties": false, "properties": props, "required": required}
 }
 

@@ -12,6 +12,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"kioku/internal/images"
 	"kioku/internal/store"
 	"kioku/internal/wiki"
 )
@@ -73,6 +74,7 @@ func refOf(id int64, refs map[int64]store.Entity) Ref {
 var (
 	refType        = reflect.TypeFor[wiki.Ref]()
 	externalIDType = reflect.TypeFor[wiki.ExternalID]()
+	imageType      = reflect.TypeFor[wiki.Image]()
 )
 
 // docField is one JSON field of a document struct.
@@ -236,6 +238,13 @@ func (w *writer) fields(v reflect.Value, keep func(string) bool) {
 			w.member("url")
 			w.str(u)
 		}
+	}
+	if v.Type() == imageType {
+		im := v.Interface().(wiki.Image)
+		w.member("url")
+		w.str(images.URL(im.Key, 0))
+		w.member("thumbnail_url")
+		w.str(images.URL(im.Key, images.Thumbnail(im.Width)))
 	}
 }
 

@@ -158,13 +158,7 @@ func (s *Service) apply(ctx context.Context, tx *store.Tx, b *Batch, author int6
 		return Result{}, err
 	}
 	role := auth.Role(u.Role)
-	switch {
-	case u.BannedAt != nil:
-		return Result{}, refused("This account is banned, so it cannot edit.")
-	case !role.Can(auth.Edit):
-		return Result{}, refused("This account may not edit.")
-	}
-	if err := s.checkRate(ctx, tx, u); err != nil {
+	if err := s.mayEdit(ctx, tx, u); err != nil {
 		return Result{}, err
 	}
 	status := store.StatusAccepted
@@ -205,6 +199,18 @@ func (s *Service) apply(ctx context.Context, tx *store.Tx, b *Batch, author int6
 		b.forget(author)
 	}
 	return res, nil
+}
+
+// mayEdit refuses an account that may not edit (a reader's, a banned one's) or has saved as many
+// changesets as it may in an hour.
+func (s *Service) mayEdit(ctx context.Context, tx *store.Tx, u store.User) error {
+	switch {
+	case u.BannedAt != nil:
+		return refused("This account is banned, so it cannot edit.")
+	case !auth.Role(u.Role).Can(auth.Edit):
+		return refused("This account may not edit.")
+	}
+	return s.checkRate(ctx, tx, u)
 }
 
 // cleanSummary checks an edit summary and trims its spaces.

@@ -13,7 +13,7 @@ import (
 )
 
 // project rebuilds the projection rows of entity id from its current document doc: the links,
-// the ids on other sites, a work's plain facts and the entity's search terms. old is the document before (nil when
+// the ids on other sites, a work's plain facts, the main image and the entity's search terms. old is the document before (nil when
 // unknown): rows that would come out the same are left as they are, so that an edit of a
 // description rewrites none. fresh says the entity was just created and has no rows yet.
 func project(ctx context.Context, tx *store.Tx, id int64, kind wiki.Kind, doc, old wiki.Document, fresh bool) error {
@@ -36,6 +36,11 @@ func project(ctx context.Context, tx *store.Tx, id int64, kind wiki.Kind, doc, o
 			return err
 		}
 	}
+	if m := mainImage(doc); fresh || old == nil || !reflect.DeepEqual(m, mainImage(old)) {
+		if err := tx.ReplaceMainImage(ctx, id, m, fresh); err != nil {
+			return err
+		}
+	}
 	if terms := search.Terms(kind, doc); fresh || old == nil || !reflect.DeepEqual(terms, search.Terms(kind, old)) {
 		return tx.ReplaceSearchTerms(ctx, id, terms, fresh)
 	}
@@ -50,6 +55,16 @@ func workFacts(doc wiki.Document) *store.WorkFacts {
 	}
 	return &store.WorkFacts{Medium: w.Medium, StartDate: w.StartDate, EndDate: w.EndDate, Episodes: w.Episodes,
 		OriginalTitle: w.OriginalTitle}
+}
+
+// mainImage is a page's row of the main images projection; nil when it has none, or is a
+// redirect.
+func mainImage(doc wiki.Document) *store.MainImage {
+	im, ok := wiki.MainImage(doc)
+	if !ok || wiki.MergedInto(doc) != 0 {
+		return nil
+	}
+	return &store.MainImage{Hash: im.Key, Width: im.Width, Height: im.Height}
 }
 
 // externalIDs returns the ids a document gives on other sites.

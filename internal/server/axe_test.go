@@ -13,6 +13,7 @@ import (
 
 	"kioku/internal/auth"
 	"kioku/internal/demo"
+	"kioku/internal/images/imagetest"
 	"kioku/internal/store"
 	"kioku/internal/wiki"
 )
@@ -62,13 +63,15 @@ func TestAccessibility(t *testing.T) {
 	c.section(s, id, "basics", url.Values{"name": {"Memories"}, "medium": {"film"}, "deck": {"An anthology of three short films."}, "edit_summary": {"deck"}})
 	pending := pendingID(t, s)
 	list := seedReaders(t, c, id, memories)
+	c.mustUpload(memories, "poster.jpg", imagetest.JPEG(400, 560), url.Values{"caption": {"Japanese poster"}})
+	c.mustUpload(memories, "still.png", imagetest.PNG(320, 180), url.Values{"kind": {"screenshot"}})
 
 	reader := []string{"/", memories, entityNamed(t, s, wiki.KindPerson, "Katsuhiro Otomo"), "/search?q=memories",
 		"/search?q=otomo", memories + "/history", memories + "/diff", "/recent-changes", fmt.Sprintf("/changes/%d", pending),
-		"/login", "/signup", list, "/users/mika", "/users/mika/lists", "/users/mika/anime"}
+		"/login", "/signup", list, "/users/mika", "/users/mika/lists", "/users/mika/anime", memories + "/images"}
 	signedIn := []string{"/", memories, "/queue", memories + "/edit/credits", memories + "/edit/characters", memories + "/edit/releases",
 		memories + "/edit/basics", "/new/work", "/users/mika", "/account", entityNamed(t, s, wiki.KindPerson, "Satoshi Kon") + "/merge",
-		list, "/users/mika/lists", "/users/mika/anime?status=completed", "/import/myanimelist"}
+		list, "/users/mika/lists", "/users/mika/anime?status=completed", "/import/myanimelist", memories + "/images"}
 
 	ctx := browser(t, exe)
 	check := func(who, path, scheme string, width int64) {

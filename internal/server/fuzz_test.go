@@ -201,6 +201,7 @@ func fuzzTargets(paths map[wiki.Kind]string) []string {
 		"/search?q=memories", "/search?q=memorys&kind=work&type=film&from=1990&to=2000&page=2",
 		"/search?q=x&genre=9223372036854775807&theme=-1&limit=0", "/search?q=%ff%00&list=1",
 		"/lookup?q=sat&kind=person", "/lookup?q=%00&kind=nonsense", "/api/v1/search?q=memories&limit=100",
+		"/images/" + strings.Repeat("a", 64) + "/full", "/images/" + strings.Repeat("a", 64) + "/160", "/images/%00/full", "/images/x/-1",
 		"/external/anidb/1", "/external/wikidata/Q1057342", "/external/evil/..%2F..", "/external/anidb/1/2/3",
 		"/season/1995", "/season/1995/winter", "/season/99999999999999999999/spring", "/season/-1/summer",
 		"/login?next=%2F%2Fevil.example", "/login?next=https%3A%2F%2Fevil.example%2F", "/logout", "/signup",
@@ -216,7 +217,8 @@ func fuzzTargets(paths map[wiki.Kind]string) []string {
 	for _, kind := range wiki.Kinds {
 		p := paths[kind]
 		targets = append(targets, p, p+"/history", p+"/diff?from=1&to=2", p+"/diff?from=9223372036854775807",
-			p+"/revert", p+"/lock", p+"/watch", p+"/edit", p+"/edit/credits", p+"/edit/nonsense", p+"?page=2147483648")
+			p+"/revert", p+"/lock", p+"/watch", p+"/edit", p+"/edit/credits", p+"/edit/nonsense", p+"?page=2147483648",
+			p+"/images", p+"/images?uploaded=pending", p+"/images/main", p+"/images/remove")
 	}
 	for _, h := range hostile {
 		targets = append(targets, "/anime/"+h, "/anime/"+h+"-memories", "/person/"+h+"/history",
@@ -249,6 +251,9 @@ func FuzzSite(f *testing.F) {
 		work + "/watch":          "watch=1",
 		work + "/edit/episodes":  "base=1&edit_summary=x&name=Stink+Bomb&number=2",
 		work + "/edit/relations": "base=1&edit_summary=x&work=Memories&type=Sequel",
+		work + "/images/main":    "base=1&key=" + strings.Repeat("a", 64),
+		work + "/images/remove":  "base=2147483648&key=%00",
+		work + "/images":         "kind=poster",
 	}
 	for _, target := range fuzzTargets(s.paths) {
 		f.Add(uint8(0), target, "", uint8(asAnonymous))
@@ -299,6 +304,8 @@ func routeTemplates(paths map[wiki.Kind]string) []string {
 		"/api/v1/episodes?filter=work:{q}", "/api/v1/changes?since={q}&limit={q}", "/api/v1/{v}", "/api/v1/works/{v}?fields={q}",
 		"/lists/{v}", "/lists/{v}/like", "/lists/1/items/{v}/move?position={q}", "/lists/add?list={q}&entity={q}",
 		"/users/{v}/lists", "/users/{v}/anime?status={q}", work + "/track?status={q}&score={q}&episodes={q}",
+		"/images/{v}/full", "/images/" + strings.Repeat("a", 64) + "/{v}", work + "/images?uploaded={q}", "/person/{v}/images",
+		work + "/images/main", work + "/images/remove", work + "/images/describe",
 	}
 }
 

@@ -243,8 +243,8 @@ func malExport(entries ...[4]string) string {
 	return b.String()
 }
 
-// upload sends a file to the import form, as a browser does.
-func (c *client) upload(file []byte, name string) (*http.Response, string) {
+// importExport sends a file to the import form, as a browser does.
+func (c *client) importExport(file []byte, name string) (*http.Response, string) {
 	c.t.Helper()
 	var b bytes.Buffer
 	w := multipart.NewWriter(&b)
@@ -279,7 +279,7 @@ func TestImportMyAnimeList(t *testing.T) {
 		z.Write([]byte(export))
 		z.Close()
 		for i, file := range [][]byte{gz.Bytes(), []byte(export)} {
-			res, body := c.upload(file, "animelist.xml.gz")
+			res, body := c.importExport(file, "animelist.xml.gz")
 			if res.StatusCode != http.StatusOK {
 				t.Fatalf("import %d: status %d\n%.500s", i, res.StatusCode, body)
 			}
@@ -308,7 +308,7 @@ func TestImportMyAnimeList(t *testing.T) {
 		d := s.signedInAs(t, "hostile", auth.RoleReader)
 		token := d.csrf
 		d.csrf = "forged"
-		if res, _ := d.upload([]byte(export), "animelist.xml"); res.StatusCode != http.StatusForbidden {
+		if res, _ := d.importExport([]byte(export), "animelist.xml"); res.StatusCode != http.StatusForbidden {
 			t.Errorf("an import without the form's token: status %d, want 403", res.StatusCode)
 		}
 		d.csrf = token
@@ -330,13 +330,13 @@ func TestImportMyAnimeList(t *testing.T) {
 			{"empty", nil},
 			{"not gzip", []byte{0x1f, 0x8b, 0, 1, 2}},
 		} {
-			res, body := d.upload(f.file, "x.xml")
+			res, body := d.importExport(f.file, "x.xml")
 			if res.StatusCode < 400 || res.StatusCode >= 500 {
 				t.Errorf("%s: status %d, want 4xx\n%.300s", f.name, res.StatusCode, body)
 			}
 		}
 		big := bytes.Repeat([]byte("x"), 1<<20+10)
-		if res, _ := d.upload(big, "big.xml"); res.StatusCode != http.StatusRequestEntityTooLarge && res.StatusCode != http.StatusBadRequest {
+		if res, _ := d.importExport(big, "big.xml"); res.StatusCode != http.StatusRequestEntityTooLarge && res.StatusCode != http.StatusBadRequest {
 			t.Errorf("a file over the body limit: status %d, want 413", res.StatusCode)
 		}
 		if n, _ := s.Store.CountTracking(context.Background(), userID(t, s, "hostile")); n != 0 {

@@ -4,6 +4,7 @@ package server
 
 import (
 	"net/http"
+	"strings"
 
 	"kioku/internal/api"
 	"kioku/internal/web"
@@ -17,6 +18,7 @@ func Routes(app *web.App) http.Handler {
 
 	mux.Handle("GET /{$}", h(app.Home))
 	mux.Handle("GET /static/{file}", app.Static())
+	mux.Handle("GET /images/{hash}/{size}", h(app.ServeImage))
 	mux.Handle("GET /healthz", h(app.Health))
 	mux.Handle("GET /search", h(app.Search))
 	mux.Handle("GET /lookup", h(app.Lookup))
@@ -94,16 +96,26 @@ func Routes(app *web.App) http.Handler {
 		mux.Handle("POST "+p+"/edit", private(h(app.Edit(seg))))
 		mux.Handle("GET "+p+"/edit/{section}", private(h(app.EditForm(seg))))
 		mux.Handle("POST "+p+"/edit/{section}", private(h(app.Edit(seg))))
+		mux.Handle("GET "+p+"/images", h(app.Gallery(seg)))
+		mux.Handle("POST "+p+"/images", private(app.WrapUpload(app.Upload(seg))))
+		mux.Handle("POST "+p+"/images/main", h(app.SetMainImage(seg)))
+		mux.Handle("POST "+p+"/images/remove", h(app.RemoveImage(seg)))
+		mux.Handle("POST "+p+"/images/describe", h(app.DescribeImage(seg)))
 	}
 	mux.Handle("/", h(app.NotFound))
 
 	return securityHeaders(app.CrossOriginProtection(limitBody(app.WithDeadline(app.WithSession(signedInPrivate(mux))))))
 }
 
-// limitBody caps request bodies: no form of the site needs more than a megabyte.
+// limitBody caps request bodies: no form of the site needs more than a megabyte, but for the
+// upload of a picture (a POST to a page's /images).
 func limitBody(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		r.Body = http.MaxBytesReader(w, r.Body, 1<<20)
+		limit := int64(1 << 20)
+		if r.Method == http.MethodPost && strings.HasSuffix(r.URL.Path, "/images") {
+			limit = web.MaxUploadRequest
+		}
+		r.Body = http.MaxBytesReader(w, r.Body, limit)
 		next.ServeHTTP(w, r)
 	})
 }

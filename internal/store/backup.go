@@ -23,8 +23,8 @@ var ErrBackupEngine = errors.New("store: backup copies SQLite stores only; back 
 // written beside it under a temporary name and linked into place when complete. The file is
 // readable by its owner only, since it holds password hashes and sessions.
 //
-// Everything a store holds is in its database today; when it keeps files beside it (uploaded
-// images), Backup is where they are copied too. A PostgreSQL store returns ErrBackupEngine.
+// Everything a store holds is in its database, uploaded images too (table image_blobs), so the
+// copy is complete. A PostgreSQL store returns ErrBackupEngine.
 func (s *Store) Backup(ctx context.Context, path string) error {
 	if s.engine != SQLite {
 		return ErrBackupEngine

@@ -29,6 +29,9 @@ type table struct {
 	// key orders the rows: the primary key, or nil for a table without one, whose rows are
 	// then ordered by every column.
 	key []string
+	// perInsert, when set, is how many rows a copy inserts at once: few for tables of large
+	// rows, which would otherwise be held in memory by the hundred.
+	perInsert int
 }
 
 // tables lists every table of the store but schema_migrations (which Migrate fills), parents
@@ -60,6 +63,8 @@ var tables = []table{
 	{name: "reader_list_likes", key: []string{"list_id", "user_id"}},
 	{name: "tracking", key: []string{"user_id", "work_id"}},
 	{name: "score_counts", key: []string{"work_id", "score"}},
+	{name: "image_blobs", key: []string{"hash", "width"}, perInsert: 1},
+	{name: "main_images", key: []string{"entity_id"}},
 }
 
 // Tables lists, in foreign-key order, the tables that Copy and Checksum cover: every table of
@@ -343,6 +348,9 @@ func copyTable(ctx context.Context, src, dst *conn, t table) (int64, error) {
 		limit = 65535
 	}
 	perStatement := max(1, min(500, limit/len(cols)))
+	if t.perInsert > 0 {
+		perStatement = t.perInsert
+	}
 	tuple := "(" + strings.TrimSuffix(strings.Repeat("?, ", len(cols)), ", ") + ")"
 	insert := `INSERT INTO ` + t.name + ` (` + columnList(cols) + `) VALUES `
 	args := make([]any, 0, perStatement*len(cols))

@@ -183,6 +183,18 @@ func fill(t *testing.T, s *store.Store) filled {
 		_, err := s.DB().ExecContext(ctx, q.sql, q.args...)
 		must(err)
 	}
+	// A picture's bytes, with a NUL and bytes that are not UTF-8, as the work's main image.
+	hash := strings.Repeat("ab", 32)
+	must(s.Tx(ctx, func(tx *store.Tx) error {
+		err := tx.PutImageBlobs(ctx, []store.ImageBlob{
+			{Hash: hash, ContentType: "image/png", PixelWidth: 2, PixelHeight: 1, Data: []byte("\x89PNG\r\n\x1a\n\x00\xff\xfe")},
+			{Hash: hash, Width: 160, ContentType: "image/jpeg", PixelWidth: 160, PixelHeight: 80, Data: []byte{0xff, 0xd8, 0xff, 0}},
+		})
+		if err != nil {
+			return err
+		}
+		return tx.ReplaceMainImage(ctx, f.work, &store.MainImage{Hash: hash, Width: 2, Height: 1}, false)
+	}))
 	return f
 }
 

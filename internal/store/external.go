@@ -143,7 +143,7 @@ func (tx *Tx) ClearProjections(ctx context.Context) error {
 		return err
 	}
 	tx.terms = append(tx.terms, termChange{clear: true})
-	for _, t := range []string{"links", "external_ids", "works", "search_terms"} {
+	for _, t := range []string{"links", "external_ids", "works", "search_terms", "main_images"} {
 		if _, err := tx.exec(ctx, `DELETE FROM `+t); err != nil {
 			return fmt.Errorf("store: clear %s: %w", t, err)
 		}

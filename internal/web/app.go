@@ -24,6 +24,7 @@ import (
 	"kioku/internal/accounts"
 	"kioku/internal/auth"
 	"kioku/internal/edit"
+	"kioku/internal/images"
 	"kioku/internal/lists"
 	"kioku/internal/store"
 	"kioku/internal/wiki"
@@ -54,6 +55,9 @@ type App struct {
 	// topics keeps the genres and themes the search filters offer, until the next edit.
 	topics atomic.Pointer[topicLists]
 	set    Settings
+	// pictures processes uploaded pictures, one at a time; thumbs keeps the copies served lately.
+	pictures *images.Processor
+	thumbs   *blobCache
 }
 
 // Settings are the choices a site is built with: made once, from the command line, and passed
@@ -91,7 +95,7 @@ func New(s *store.Store, log *slog.Logger, set Settings) (*App, error) {
 		set.APIWrites = DefaultAPIWrites
 	}
 	a := &App{store: s, text: wikitext.New(), log: log, cache: newPageCache(), trustProxy: set.TrustProxy,
-		dbTimeout: set.DatabaseTimeout, set: set,
+		dbTimeout: set.DatabaseTimeout, set: set, pictures: images.NewProcessor(1), thumbs: newBlobCache(32 << 20),
 		accounts: accounts.New(s, accounts.Options{Password: set.Password, Hashing: set.Hashing})}
 	a.lists, a.readers = &lists.Service{Store: s, OnChange: a.parts.clear}, newReaderSlot()
 	a.edits = &edit.Service{Store: s, TrustAfter: set.TrustAfter, EditsPerHour: set.EditsPerHour,
@@ -293,9 +297,25 @@ var (
 // 404 for store.ErrNotFound, 400 listing problems for validation errors, 409 for conflicts, 403
 // for refusals, and 500 (logged once) for anything else. A store that cannot be reached, or
 // did not answer before the request's deadline, gives 503 with Retry-After.
-func (a *App) Wrap(h Handler) http.Handler {
+func (a *App) Wrap(h Handler) http.Handler { return a.wrap(h, checkRequest) }
+
+// WrapUpload is Wrap for the route that receives pictures, whose multipart form the handler
+// reads itself (readUpload), checking its fields as checkRequest checks a form's.
+func (a *App) WrapUpload(h Handler) http.Handler {
+	return a.wrap(h, func(r *http.Request) error {
+		if isUpload(r) {
+			if bad(r.URL.Path) {
+				return fmt.Errorf("%w: the address holds a character that is not allowed", ErrBadRequest)
+			}
+			return checkValues("", r.URL.Query())
+		}
+		return checkRequest(r)
+	})
+}
+
+func (a *App) wrap(h Handler, check func(*http.Request) error) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		err := checkRequest(r)
+		err := check(r)
 		if err == nil {
 			err = h(w, r)
 		}
@@ -347,6 +367,10 @@ func (a *App) Wrap(h Handler) http.Handler {
 		case errors.As(err, &ale):
 			status, data.Heading, data.Message = http.StatusTooManyRequests, "Too many attempts", ale.Message
 			w.Header().Set("Retry-After", strconv.Itoa(int(ale.RetryAfter.Seconds())+1))
+		case errors.Is(err, images.ErrBusy):
+			status, data.Heading = http.StatusServiceUnavailable, "Busy"
+			data.Message = "Other pictures are being processed just now. Please upload again in a minute."
+			w.Header().Set("Retry-After", "30")
 		case errors.Is(err, accounts.ErrBusy):
 			status, data.Heading = http.StatusServiceUnavailable, "Busy"
 			data.Message = "Too many people are signing in at this moment. Please try again in a few seconds."

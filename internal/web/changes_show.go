@@ -19,6 +19,8 @@ type entityChanges struct {
 	// New is true when the changeset creates the entity.
 	New     bool
 	Changes []changeRow
+	// Images are the pictures the change adds to the page's gallery, for the reviewer to see.
+	Images []imageView
 }
 
 // changesetView is a changeset with its changes, as the queue and the changeset page show it.
@@ -128,7 +130,7 @@ func (a *App) changesetView(ctx context.Context, cs store.Changeset) (changesetV
 	}
 	for _, p := range pairs {
 		v.Parts = append(v.Parts, entityChanges{Entity: p.entity, New: p.old == nil,
-			Changes: changeRows(wiki.Diff(p.old, p.new, func(id int64) string { return names[id] }))})
+			Changes: changeRows(wiki.Diff(p.old, p.new, func(id int64) string { return names[id] })), Images: addedImages(p.old, p.new)})
 	}
 	return v, nil
 }

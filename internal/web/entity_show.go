@@ -191,6 +191,8 @@ type entityView struct {
 	Tools template.HTML
 	// Readers is where a work page's readers' part goes (work_readers.go).
 	Readers template.HTML
+	// Image is what heads the infobox: the main image, or a link to add one.
+	Image imageSlot
 }
 
 // toolsView is a reader's own part of an entity page: the links every reader gets, and for a
@@ -330,7 +332,7 @@ func proposed(ctx context.Context) []store.Proposal {
 }
 
 func (a *App) view(ctx context.Context, e store.Entity, doc wiki.Document, page int) (string, any, error) {
-	base := entityView{Entity: e, Page: page, Tools: toolsSlot, Readers: a.readers.mark(e.ID)}
+	base := entityView{Entity: e, Page: page, Tools: toolsSlot, Readers: a.readers.mark(e.ID), Image: slotOf(e, doc)}
 	var err error
 	if base.TopEditors, err = a.store.TopEditors(ctx, e.ID, 5); err != nil {
 		return "", nil, err

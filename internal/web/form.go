@@ -43,7 +43,7 @@ func scalarFields(doc wiki.Document) []formField {
 			}
 			continue
 		}
-		if fv.Kind() == reflect.Slice || sf.Type == reflect.TypeFor[wiki.Ref]() {
+		if fv.Kind() == reflect.Slice || sf.Type == reflect.TypeFor[wiki.Ref]() || sf.Name == "MainImage" { // the gallery has a page of its own
 			continue
 		}
 		f := formField{Name: name, Label: fieldLabel(sf), index: i}

@@ -1,7 +1,6 @@
 package web
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"mime"
@@ -29,9 +28,6 @@ func checkRequest(r *http.Request) error {
 		return nil
 	}
 	ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
-	if ct == "multipart/form-data" && r.Context().Value(uploadKey{}) != nil {
-		return nil // an upload's handler reads its form itself, checked there (see WrapUpload)
-	}
 	if ct != "application/x-www-form-urlencoded" {
 		// Every form of the site is URL-encoded, and handlers read no other body: refuse one
 		// they would silently read as empty (multipart, plain text), whatever its size.
@@ -69,16 +65,3 @@ func checkValues(where string, values url.Values) error {
 }
 
 func bad(s string) bool { return !utf8.ValidString(s) || strings.IndexByte(s, 0) >= 0 }
-
-// uploadKey marks, in a request's context, a route that takes a file (see WrapUpload).
-type uploadKey struct{}
-
-// WrapUpload is Wrap for a route whose form carries a file (multipart/form-data), which every
-// other route refuses: its handler reads and checks the form itself, under the site's cap on
-// request bodies.
-func (a *App) WrapUpload(h Handler) http.Handler {
-	wrapped := a.Wrap(h)
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		wrapped.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), uploadKey{}, true)))
-	})
-}

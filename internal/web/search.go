@@ -105,6 +105,7 @@ type searchPage struct {
 type searchResult struct {
 	search.Result
 	Parts []search.Part // the title that matched, with the matching part marked
+	Thumb string        // the address of a small copy of the page's main image, if it has one
 }
 
 // Search is the results page. A query that is exactly the title or name of one entity goes
@@ -143,8 +144,20 @@ func (a *App) Search(w http.ResponseWriter, r *http.Request) error {
 		}
 		p.Total = res.Total
 		p.Pages = (res.Total + perPage - 1) / perPage
+		ids := make([]int64, len(res.Results))
+		for i, x := range res.Results {
+			ids[i] = x.ID
+		}
+		thumbs, err := a.store.MainImages(r.Context(), ids)
+		if err != nil {
+			return err
+		}
 		for _, x := range res.Results {
-			p.Results = append(p.Results, searchResult{Result: x, Parts: search.Highlight(x.Matched.Text, q.Text)})
+			sr := searchResult{Result: x, Parts: search.Highlight(x.Matched.Text, q.Text)}
+			if m, ok := thumbs[x.ID]; ok {
+				sr.Thumb = viewImage(wiki.Image{Key: m.Hash, Width: m.Width, Height: m.Height}, 160).Src
+			}
+			p.Results = append(p.Results, sr)
 		}
 		pageURL := func(n int) string {
 			u := url.Values{}

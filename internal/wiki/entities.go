@@ -21,6 +21,9 @@ type Episode struct {
 	AirDate      string `json:"air_date,omitempty" wiki:"Air date"`
 	Summary      string `json:"summary,omitempty" wiki:"Summary"`
 	Description  string `json:"description,omitempty" wiki:"Description"`
+	// Images are the page\'s pictures (its gallery); MainImage the key of the one that heads it.
+	Images    []Image `json:"images,omitempty" wiki:"Images"`
+	MainImage string  `json:"main_image,omitempty" wiki:"Main image"`
 	// MergedInto makes the episode a redirect to another (see wiki.MergedInto).
 	MergedInto Ref `json:"merged_into,omitempty" wiki:"Merged into"`
 }
@@ -47,6 +50,7 @@ func (e *Episode) Validate() error {
 	p.limit("romanized name", e.Romanized, 300)
 	p.text("summary", e.Summary, 2000)
 	p.text("description", e.Description, MaxText)
+	p.images(e.Images, e.MainImage)
 	return p.err()
 }
 
@@ -59,6 +63,9 @@ type Character struct {
 	Description string   `json:"description,omitempty" wiki:"Description"`
 	Sources     []Source `json:"sources,omitempty" wiki:"Sources"`
 	Aliases     []string `json:"aliases,omitempty" wiki:"Aliases"`
+	// Images are the page\'s pictures (its gallery); MainImage the key of the one that heads it.
+	Images    []Image `json:"images,omitempty" wiki:"Images"`
+	MainImage string  `json:"main_image,omitempty" wiki:"Main image"`
 	// MergedInto makes the page a redirect to another of its kind (see wiki.MergedInto).
 	MergedInto Ref `json:"merged_into,omitempty" wiki:"Merged into"`
 }
@@ -78,6 +85,7 @@ func (c *Character) Validate() error {
 	p.text("description", c.Description, MaxText)
 	p.sources(c.Sources)
 	p.aliases(c.Aliases)
+	p.images(c.Images, c.MainImage)
 	return p.err()
 }
 
@@ -94,6 +102,9 @@ type Person struct {
 	ExternalIDs []ExternalID `json:"external_ids,omitempty" wiki:"External ids"`
 	Sources     []Source     `json:"sources,omitempty" wiki:"Sources"`
 	Aliases     []string     `json:"aliases,omitempty" wiki:"Aliases"`
+	// Images are the page\'s pictures (its gallery); MainImage the key of the one that heads it.
+	Images    []Image `json:"images,omitempty" wiki:"Images"`
+	MainImage string  `json:"main_image,omitempty" wiki:"Main image"`
 	// MergedInto makes the page a redirect to another of its kind (see wiki.MergedInto).
 	MergedInto Ref `json:"merged_into,omitempty" wiki:"Merged into"`
 }
@@ -121,6 +132,7 @@ func (p *Person) Validate() error {
 	v.unique("external ids", keysOf(p.ExternalIDs))
 	v.sources(p.Sources)
 	v.aliases(p.Aliases)
+	v.images(p.Images, p.MainImage)
 	return v.err()
 }
 
@@ -136,6 +148,9 @@ type Company struct {
 	ExternalIDs []ExternalID `json:"external_ids,omitempty" wiki:"External ids"`
 	Sources     []Source     `json:"sources,omitempty" wiki:"Sources"`
 	Aliases     []string     `json:"aliases,omitempty" wiki:"Aliases"`
+	// Images are the page\'s pictures (its gallery); MainImage the key of the one that heads it.
+	Images    []Image `json:"images,omitempty" wiki:"Images"`
+	MainImage string  `json:"main_image,omitempty" wiki:"Main image"`
 	// MergedInto makes the page a redirect to another of its kind (see wiki.MergedInto).
 	MergedInto Ref `json:"merged_into,omitempty" wiki:"Merged into"`
 }
@@ -159,6 +174,7 @@ func (c *Company) Validate() error {
 	p.unique("external ids", keysOf(c.ExternalIDs))
 	p.sources(c.Sources)
 	p.aliases(c.Aliases)
+	p.images(c.Images, c.MainImage)
 	return p.err()
 }
 
@@ -172,6 +188,9 @@ type Topic struct {
 	ExternalIDs []ExternalID `json:"external_ids,omitempty" wiki:"External ids"`
 	Sources     []Source     `json:"sources,omitempty" wiki:"Sources"`
 	Aliases     []string     `json:"aliases,omitempty" wiki:"Aliases"`
+	// Images are the page\'s pictures (its gallery); MainImage the key of the one that heads it.
+	Images    []Image `json:"images,omitempty" wiki:"Images"`
+	MainImage string  `json:"main_image,omitempty" wiki:"Main image"`
 	// MergedInto makes the page a redirect to another of its kind (see wiki.MergedInto).
 	MergedInto Ref `json:"merged_into,omitempty" wiki:"Merged into"`
 }
@@ -195,6 +214,7 @@ func (t *Topic) Validate() error {
 	p.unique("external ids", keysOf(t.ExternalIDs))
 	p.sources(t.Sources)
 	p.aliases(t.Aliases)
+	p.images(t.Images, t.MainImage)
 	return p.err()
 }
 

@@ -206,6 +206,9 @@ func Absorb(kept, merged Document, from, into int64) (Document, Absorbed) {
 			res.LeftIDs = left
 		case sf.Type == sourceSliceType:
 			// Below, once the fields taken are known.
+		case sf.Type == imageSliceType:
+			// A picture's key is its content: one both pages show is one entry.
+			o.Set(reflect.ValueOf(absorbImages(o.Interface().([]Image), x.Interface().([]Image))))
 		case o.Kind() == reflect.Slice && o.Type().Elem().Implements(itemType):
 			o.Set(absorbItems(o, x))
 		case o.Kind() == reflect.Slice && o.Type().Elem().Kind() == reflect.String:

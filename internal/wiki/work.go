@@ -41,6 +41,9 @@ type Work struct {
 	Associations   []Ref           `json:"associations,omitempty" wiki:"Associations"`
 	Relations      []Relation      `json:"relations,omitempty" wiki:"Related works"`
 	Sources        []Source        `json:"sources,omitempty" wiki:"Sources"`
+	// Images are the page\'s pictures (its gallery); MainImage the key of the one that heads it.
+	Images    []Image `json:"images,omitempty" wiki:"Images"`
+	MainImage string  `json:"main_image,omitempty" wiki:"Main image"`
 	// MergedInto makes the work a redirect to another (see wiki.MergedInto).
 	MergedInto Ref `json:"merged_into,omitempty" wiki:"Merged into"`
 }
@@ -324,6 +327,7 @@ func (w *Work) Validate() error {
 	p.unique("associations", keysOf(w.Associations))
 	p.unique("aliases", w.Aliases)
 	p.unique("external ids", keysOf(w.ExternalIDs))
+	p.images(w.Images, w.MainImage)
 	return p.err()
 }
 
