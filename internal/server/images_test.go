@@ -371,6 +371,11 @@ func TestMergeCarriesImages(t *testing.T) {
 		if res, _ := s.anonymous(t).upload(kept, "x.jpg", imagetest.JPEG(50, 50), nil); res.StatusCode != http.StatusForbidden {
 			t.Errorf("an upload without signing in: %d", res.StatusCode)
 		}
+		forged := *ann // an editor's session, but a form from elsewhere
+		forged.csrf = "forged"
+		if res, _ := forged.upload(kept, "x.jpg", imagetest.JPEG(50, 50), nil); res.StatusCode != http.StatusForbidden {
+			t.Errorf("an upload without the form's token: %d", res.StatusCode)
+		}
 		if n := blobCount(t, s); n != before {
 			t.Errorf("refused uploads stored %d renditions", n-before)
 		}
