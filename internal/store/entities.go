@@ -209,14 +209,22 @@ func (tx *Tx) CreateChangeset(ctx context.Context, authorID int64, summary, stat
 // InsertRevision appends a revision. Revisions are never changed afterwards, except for their
 // status when reviewed.
 func (tx *Tx) InsertRevision(ctx context.Context, r Revision) error {
+	var feed *int64
+	if r.Status == StatusAccepted && tx.engine == SQLite {
+		n, err := tx.nextFeed(ctx)
+		if err != nil {
+			return err
+		}
+		feed = &n
+	}
 	_, err := tx.exec(ctx, `INSERT INTO revisions
-		(entity_id, number, parent, changeset_id, author_id, summary, status, document, created_at, points)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		r.EntityID, r.Number, r.Parent, r.ChangesetID, r.AuthorID, r.Summary, r.Status, string(r.Document), now(), r.Points)
+		(entity_id, number, parent, changeset_id, author_id, summary, status, document, created_at, points, feed)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		r.EntityID, r.Number, r.Parent, r.ChangesetID, r.AuthorID, r.Summary, r.Status, string(r.Document), now(), r.Points, feed)
 	if err != nil {
 		return fmt.Errorf("store: revision %d of %d: %w", r.Number, r.EntityID, err)
 	}
-	if r.Status == StatusAccepted {
+	if r.Status == StatusAccepted && feed == nil {
 		tx.fed = append(tx.fed, revKey{r.EntityID, r.Number})
 	}
 	return nil

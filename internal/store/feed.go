@@ -30,8 +30,30 @@ type revKey struct {
 // feedChunk is how many revisions one statement numbers.
 const feedChunk = 300
 
+// nextFeed is the feed number of the next accepted revision a transaction on SQLite inserts. It
+// holds the write lock from its start to its commit, so no other can take the same number.
+func (tx *Tx) nextFeed(ctx context.Context) (int64, error) {
+	if tx.feedNext == 0 {
+		err := tx.queryRow(ctx, `SELECT COALESCE((SELECT n FROM feed_counter WHERE id = 1), 0) + 1`).Scan(&tx.feedNext)
+		if err != nil {
+			return 0, fmt.Errorf("store: feed counter: %w", tx.mapErr(err))
+		}
+	}
+	n := tx.feedNext
+	tx.feedNext++
+	return n, nil
+}
+
 // numberRevisions gives the accepted revisions this transaction inserted their feed numbers.
 func (tx *Tx) numberRevisions(ctx context.Context) error {
+	if tx.feedNext != 0 {
+		// SQLite: numbered as they were inserted; the counter keeps the last number taken.
+		if _, err := tx.exec(ctx, `INSERT INTO feed_counter (id, n) VALUES (1, ?)
+			ON CONFLICT (id) DO UPDATE SET n = excluded.n`, tx.feedNext-1); err != nil {
+			return fmt.Errorf("store: feed counter: %w", tx.mapErr(err))
+		}
+		tx.feedNext = 0
+	}
 	if len(tx.fed) == 0 {
 		return nil
 	}

@@ -66,8 +66,11 @@ type Tx struct {
 	echoes *echoes
 	number uint64
 	// fed lists the accepted revisions it inserted, numbered for the change feed when it
-	// commits (numberRevisions).
-	fed []revKey
+	// commits (numberRevisions). On SQLite, whose writers take turns for their whole
+	// transaction, InsertRevision numbers them as it inserts them instead, from feedNext (0
+	// until the counter is read), and the commit writes the counter back.
+	fed      []revKey
+	feedNext int64
 }
 
 // querier is what database/sql's DB and Tx have in common.
