@@ -171,10 +171,14 @@ func TestTrackingAndScores(t *testing.T) {
 			c := s.signedInAs(t, fmt.Sprintf("reader%d", i), auth.RoleReader)
 			c.save(path+"/track", url.Values{"status": {"watching"}, "episodes": {"3"}, "score": {strconv.Itoa(score)}})
 		}
-		// A score changed moves the distribution, not the count.
+		// A score changed moves the distribution, not the count; the page's ETag follows it.
 		c := s.signedInAs(t, "reader4", auth.RoleReader)
 		c.save(path+"/track", url.Values{"status": {"completed"}, "score": {"3"}, "started": {"2024-04"}, "finished": {"2024-05-02"}})
+		etag := anon.get(path).Header.Get("ETag")
 		c.save(path+"/track", url.Values{"status": {"completed"}, "score": {"5"}, "started": {"2024-04"}, "finished": {"2024-05-02"}})
+		if res := anon.get(path); res.Header.Get("ETag") == etag {
+			t.Errorf("the page's ETag stayed %s when a score changed", etag)
+		}
 		doc := anon.page(path, http.StatusOK)
 		if got := doc.Find("#mean-score").Text(); got != "8.00" {
 			t.Errorf("mean = %q, want 8.00 (10, 9, 9, 7, 5)", got)

@@ -91,7 +91,7 @@ func (a *App) serveCached(w http.ResponseWriter, r *http.Request, p cachedPage) 
 	if err != nil {
 		return err
 	}
-	sum := sha256.Sum256(append([]byte(p.etag), body[len(p.body):]...))
+	sum := sha256.Sum256(body) // the page as filled: its part changes while the page stays
 	return cachedPage{etag: `"` + hex.EncodeToString(sum[:12]) + `"`, body: body}.serve(w, r)
 }
 
@@ -108,6 +108,7 @@ type readersShared struct {
 	Top        []store.ReaderList
 	ScoresHTML template.HTML
 	TopHTML    template.HTML
+	at         time.Time // when it was read
 }
 
 // partCache keeps, by work, what every reader sees of its readers, and that part rendered for
@@ -116,8 +117,45 @@ type readersShared struct {
 type partCache struct {
 	mu    sync.Mutex
 	parts map[int64]cachedPart
+	// own keeps a signed-in reader's own part of a work's page (their tracking and list forms),
+	// by reader and work, with the shared part it was rendered with.
+	own map[ownKey]cachedOwn
 	// generation counts the clears, so that a part read before a change is not kept after it.
 	generation uint64
+}
+
+type ownKey struct{ user, work int64 }
+
+type cachedOwn struct {
+	csrf   string // the token its forms carry: another session of the reader renders its own
+	shared time.Time
+	html   []byte
+	at     time.Time
+}
+
+// getOwn returns reader user's part of work's page rendered at generation gen, if it is fresh
+// and was rendered for the session with this token and the shared part read at shared.
+func (c *partCache) getOwn(user, work int64, csrf string, shared time.Time) ([]byte, uint64, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	o, ok := c.own[ownKey{user, work}]
+	if !ok || o.csrf != csrf || !o.shared.Equal(shared) || time.Since(o.at) >= readersFresh {
+		return nil, c.generation, false
+	}
+	return o.html, c.generation, true
+}
+
+// putOwn keeps a reader's part read at generation gen, unless a change came since.
+func (c *partCache) putOwn(user, work int64, gen uint64, o cachedOwn) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if gen != c.generation {
+		return
+	}
+	if c.own == nil || len(c.own) >= maxCachedPages {
+		c.own = make(map[ownKey]cachedOwn)
+	}
+	c.own[ownKey{user, work}] = o
 }
 
 type cachedPart struct {
@@ -149,7 +187,7 @@ func (c *partCache) put(id int64, gen uint64, p cachedPart) {
 // clear retires every part: a reader changed a list, a like or a score.
 func (c *partCache) clear() {
 	c.mu.Lock()
-	c.parts = nil
+	c.parts, c.own = nil, nil
 	c.generation++
 	c.mu.Unlock()
 }
@@ -162,6 +200,7 @@ func (c *partCache) clear() {
 func (a *App) sharedPart(r *http.Request, id int64, anonymous bool) (readersShared, []byte, error) {
 	p, gen, ok := a.parts.get(id)
 	if ok && time.Since(p.at) < readersFresh {
+		p.shared.at = p.at
 		return p.shared, p.html, nil
 	}
 	ctx := r.Context()
@@ -169,7 +208,8 @@ func (a *App) sharedPart(r *http.Request, id int64, anonymous bool) (readersShar
 	if err == nil && fresh.Work.ID != 0 {
 		var html []byte
 		if html, err = a.renderReaders(readersView{readersShared: fresh}); err == nil {
-			a.parts.put(id, gen, cachedPart{shared: fresh, html: html, at: time.Now()})
+			fresh.at = time.Now()
+			a.parts.put(id, gen, cachedPart{shared: fresh, html: html, at: fresh.at})
 			return fresh, html, nil
 		}
 	}
@@ -249,6 +289,22 @@ var scoreLabels = func() []string {
 // readersPart renders the readers' part of a work page for a signed-in viewer: what every
 // reader sees, and their own tracking form and lists, read in two queries.
 func (a *App) readersPart(ctx context.Context, shared readersShared, viewer *store.Session) ([]byte, error) {
+	id := shared.Work.ID
+	// Kept a few seconds, like the shared part: any change of a list, a like or a score made
+	// here retires it at once.
+	html, gen, ok := a.parts.getOwn(viewer.User.ID, id, viewer.CSRFToken, shared.at)
+	if ok {
+		return html, nil
+	}
+	html, err := a.renderOwn(ctx, shared, viewer)
+	if err == nil && !shared.at.IsZero() {
+		a.parts.putOwn(viewer.User.ID, id, gen, cachedOwn{csrf: viewer.CSRFToken, shared: shared.at, html: html, at: time.Now()})
+	}
+	return html, err
+}
+
+// renderOwn reads and renders a signed-in reader's part of a work's page.
+func (a *App) renderOwn(ctx context.Context, shared readersShared, viewer *store.Session) ([]byte, error) {
 	id := shared.Work.ID
 	t, total, err := a.store.TrackingOf(ctx, viewer.User.ID, id)
 	if err != nil {
