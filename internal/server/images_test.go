@@ -153,6 +153,11 @@ func TestUploadEachType(t *testing.T) {
 		if !strings.HasPrefix(src, "/images/") || !strings.HasSuffix(src, "/320") {
 			t.Fatalf("the work page's main image is %q, want its 320-pixel copy", src)
 		}
+		// The main image shows small beside the page in readers' lists too.
+		list := seedReaders(t, c, id, work)
+		if thumb := c.page(list, http.StatusOK).Find("#items li.list-item img.result-thumb").AttrOr("src", ""); !strings.HasSuffix(thumb, "/160") {
+			t.Errorf("the list shows the work with thumbnail %q, want its 160-pixel copy", thumb)
+		}
 		page := c.page(work, http.StatusOK)
 		if set, _ := page.Find("#image img").Attr("srcset"); strings.Count(set, "w,") != 3 {
 			t.Errorf("srcset %q, want four widths", set)

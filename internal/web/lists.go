@@ -6,6 +6,7 @@ import (
 
 	"kioku/internal/lists"
 	"kioku/internal/store"
+	"kioku/internal/wiki"
 )
 
 // The pages and forms of readers' lists. What a list may hold, and who may change it, is
@@ -76,7 +77,12 @@ type listPage struct {
 	CanLike bool
 	Liked   bool
 	CSRF    string
+	// Thumbs are the addresses of small copies of the items' main images, by entity.
+	Thumbs map[int64]string
 }
+
+// Thumb is the address of a small copy of an item's main image, "" when it has none.
+func (p listPage) Thumb(id int64) string { return p.Thumbs[id] }
 
 // ShowList shows a list: to its owner with the forms that change it, to other signed-in
 // readers with a like button. A private list is its owner's alone.
@@ -95,7 +101,18 @@ func (a *App) ShowList(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	data := listPage{List: l, Items: items}
+	data := listPage{List: l, Items: items, Thumbs: map[int64]string{}}
+	ids := make([]int64, len(items))
+	for i, it := range items {
+		ids[i] = it.Entity.ID
+	}
+	thumbs, err := a.store.MainImages(ctx, ids)
+	if err != nil {
+		return err
+	}
+	for id, m := range thumbs {
+		data.Thumbs[id] = viewImage(wiki.Image{Key: m.Hash, Width: m.Width, Height: m.Height}, 160).Src
+	}
 	if s != nil {
 		data.CSRF, data.Owner, data.CanLike = s.CSRFToken, s.User.ID == l.UserID, s.User.ID != l.UserID
 		if data.CanLike {
