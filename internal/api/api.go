@@ -183,6 +183,8 @@ func (a *API) serve(f handler) web.Handler {
 		h := w.Header()
 		h.Set("ETag", c.etag)
 		h.Set("Access-Control-Allow-Origin", "*")
+		// A request with a token is counted under it, and its RateLimit headers say so.
+		h.Add("Vary", "Authorization")
 		if !web.SignedIn(r) {
 			// A signed-in reader's answers stay private, as the site marks them: their session
 			// may be refreshed on the way.

@@ -328,8 +328,8 @@ func TestETags(t *testing.T) {
 			fmt.Sprintf("/api/v1/works/%d/revisions", l.akira), "/api/v1/openapi.json"} {
 			first := s.get(path, http.StatusOK)
 			etag := first.Header.Get("ETag")
-			if etag == "" || first.Header.Get("Cache-Control") != "public, max-age=60" {
-				t.Fatalf("%s: ETag %q, Cache-Control %q", path, etag, first.Header.Get("Cache-Control"))
+			if etag == "" || first.Header.Get("Cache-Control") != "public, max-age=60" || first.Header.Get("Vary") != "Authorization" {
+				t.Fatalf("%s: ETag %q, Cache-Control %q, Vary %q", path, etag, first.Header.Get("Cache-Control"), first.Header.Get("Vary"))
 			}
 			if res := s.get(path, http.StatusNotModified, "If-None-Match", etag); len(res.Body) != 0 || res.Header.Get("ETag") != etag {
 				t.Errorf("%s: 304 with body %q, ETag %q", path, res.Body, res.Header.Get("ETag"))
