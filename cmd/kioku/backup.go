@@ -2,14 +2,11 @@ package main
 
 import (
 	"context"
-	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
 	"strings"
 
-	"kioku/internal/config"
 	"kioku/internal/store"
 )
 
@@ -18,18 +15,11 @@ import (
 // creates it: a backup taken by a newer binary must not change the schema under an older
 // server.
 func backupStore(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	var cfg config.Config
-	fs := flag.NewFlagSet("kioku backup", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	cfg.StoreFlags(fs)
-	positional, err := parseMixed(fs, args)
+	cfg, target, err := pathCommand("backup", "usage: kioku backup PATH [--data DIR] [--database DB] (PATH: a new file)", args, stderr, nil)
 	if err != nil {
 		return err
 	}
-	if len(positional) != 1 {
-		return errors.New("usage: kioku backup PATH [--data DIR] [--database DB] (PATH: a new file)")
-	}
-	target, dsn := positional[0], cfg.DSN()
+	dsn := cfg.DSN()
 	if !strings.HasPrefix(dsn, "postgres://") && !strings.HasPrefix(dsn, "postgresql://") {
 		// Opening a missing SQLite file would create it, empty, and back that up.
 		if _, err := os.Stat(strings.TrimPrefix(dsn, "sqlite:")); err != nil {

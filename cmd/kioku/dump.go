@@ -17,7 +17,6 @@ import (
 	"strings"
 	"time"
 
-	"kioku/internal/config"
 	"kioku/internal/edit"
 	"kioku/internal/store"
 )
@@ -46,28 +45,24 @@ type Manifest struct {
 // dumpStore is the dump command: it writes the wiki's content (current documents, or with
 // --history every revision) to a new folder as gzip-compressed JSON lines and a manifest.
 func dumpStore(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	var cfg config.Config
-	fs := flag.NewFlagSet("kioku dump", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	cfg.StoreFlags(fs)
-	history := fs.Bool("history", false, "dump every accepted revision, not only the current ones")
-	positional, err := parseMixed(fs, args)
+	var history bool
+	cfg, dir, err := pathCommand("dump", "usage: kioku dump DIR [--history] [--data DIR] [--database DB] (DIR: a new folder)", args, stderr,
+		func(fs *flag.FlagSet) {
+			fs.BoolVar(&history, "history", false, "dump every accepted revision, not only the current ones")
+		})
 	if err != nil {
 		return err
-	}
-	if len(positional) != 1 {
-		return errors.New("usage: kioku dump DIR [--history] [--data DIR] [--database DB] (DIR: a new folder)")
 	}
 	st, err := openExisting(ctx, cfg.DSN(), "dump")
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	m, err := Dump(ctx, st, positional[0], *history)
+	m, err := Dump(ctx, st, dir, history)
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "wrote %s: %d entities, %d revisions, %d changesets, %d authors\n", positional[0],
+	fmt.Fprintf(stdout, "wrote %s: %d entities, %d revisions, %d changesets, %d authors\n", dir,
 		m.Counts["entities"], m.Counts["revisions"], m.Counts["changesets"], m.Counts["users"])
 	return nil
 }
@@ -158,16 +153,10 @@ func lineKind(l store.DumpLine) string {
 // restoreStore is the restore command: it loads a dump into an empty store and rebuilds the
 // projections.
 func restoreStore(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	var cfg config.Config
-	fs := flag.NewFlagSet("kioku restore", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	cfg.StoreFlags(fs)
-	positional, err := parseMixed(fs, args)
+	cfg, dir, err := pathCommand("restore", "usage: kioku restore DIR [--data DIR] [--database DB] (DIR: a dump's folder; the store must be empty)",
+		args, stderr, nil)
 	if err != nil {
 		return err
-	}
-	if len(positional) != 1 {
-		return errors.New("usage: kioku restore DIR [--data DIR] [--database DB] (DIR: a dump's folder; the store must be empty)")
 	}
 	st, err := store.Open(ctx, cfg.DSN())
 	if err != nil {
@@ -177,11 +166,11 @@ func restoreStore(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	if err := st.Migrate(ctx); err != nil {
 		return err
 	}
-	m, err := Restore(ctx, st, positional[0])
+	m, err := Restore(ctx, st, dir)
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "restored %s: %d entities, %d revisions, %d changesets, %d authors\n", positional[0],
+	fmt.Fprintf(stdout, "restored %s: %d entities, %d revisions, %d changesets, %d authors\n", dir,
 		m.Counts["entities"], m.Counts["revisions"], m.Counts["changesets"], m.Counts["users"])
 	return nil
 }

@@ -112,6 +112,27 @@ func isTerminal(w io.Writer) bool {
 	return err == nil && fi.Mode()&os.ModeCharDevice != 0
 }
 
+// pathCommand parses the arguments of a command that takes the store's flags, any of its own
+// (which flags adds, when not nil), and one path, which it returns; usage is what a command
+// given no path, or several, answers.
+func pathCommand(name, usage string, args []string, stderr io.Writer, flags func(*flag.FlagSet)) (config.Config, string, error) {
+	var cfg config.Config
+	fs := flag.NewFlagSet("kioku "+name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	cfg.StoreFlags(fs)
+	if flags != nil {
+		flags(fs)
+	}
+	positional, err := parseMixed(fs, args)
+	if err != nil {
+		return cfg, "", err
+	}
+	if len(positional) != 1 {
+		return cfg, "", errors.New(usage)
+	}
+	return cfg, positional[0], nil
+}
+
 // parseMixed parses args with fs when flags may come before, between or after the positional
 // arguments, which it returns in order.
 func parseMixed(fs *flag.FlagSet, args []string) ([]string, error) {
