@@ -2,6 +2,8 @@ package edit
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"maps"
 
 	"kioku/internal/store"
@@ -13,10 +15,31 @@ import (
 // the batch that fails leaves nothing behind and the others stand; if fn fails, or the commit
 // does, none of the batch is saved.
 func (s *Service) Batch(ctx context.Context, fn func(b *Batch) error) error {
+	return s.batch(ctx, false, fn)
+}
+
+// ErrBatchFailed is what FastBatch returns when a changeset of the batch failed.
+var ErrBatchFailed = errors.New("a changeset of the batch failed")
+
+// FastBatch is Batch without a savepoint around each changeset. A savepoint costs a copy of
+// every database page the changeset changes, and a record of an import seldom fails: when one
+// does, FastBatch rolls the whole batch back and returns an error matching ErrBatchFailed, and
+// the caller runs the batch again with Batch, undoing first what fn did outside the
+// transaction. A changeset that fails before it writes anything (one refused, or one that
+// changes nothing) does not fail the batch; fn must write through Changes only.
+func (s *Service) FastBatch(ctx context.Context, fn func(b *Batch) error) error {
+	return s.batch(ctx, true, fn)
+}
+
+func (s *Service) batch(ctx context.Context, fast bool, fn func(b *Batch) error) error {
 	accepted := false
 	err := s.Store.Tx(ctx, func(tx *store.Tx) error {
-		b := &Batch{s: s, tx: tx, users: map[int64]store.User{}, kinds: map[int64]wiki.Kind{}}
-		if err := tx.WithLargeCache(ctx, 64, func() error { return fn(b) }); err != nil {
+		b := &Batch{s: s, tx: tx, fast: fast, users: map[int64]store.User{}, kinds: map[int64]wiki.Kind{}}
+		err := tx.WithLargeCache(ctx, 64, func() error { return fn(b) })
+		if b.failed != nil {
+			return b.failed // whatever fn made of it
+		}
+		if err != nil {
 			return err
 		}
 		accepted = b.accepted
@@ -37,6 +60,9 @@ type Batch struct {
 	s        *Service
 	tx       *store.Tx
 	accepted bool
+	// fast is set in a FastBatch, which failed when one of its changesets did.
+	fast   bool
+	failed error
 	// users holds the authors of the batch's changesets as read before their first one: only
 	// the batch changes them, and a promotion makes it read the author again.
 	users map[int64]store.User
@@ -74,18 +100,32 @@ func (b *Batch) Tx() *store.Tx { return b.tx }
 // would overwrite a person's edit.
 func (b *Batch) Apply(ctx context.Context, author int64, summary string, propose bool, fn func(c *Changes) error) (Result, error) {
 	var res Result
-	var created map[int64]wiki.Kind
-	err := b.tx.Savepoint(ctx, func() error {
+	var changes *Changes
+	apply := func() error {
 		var err error
 		res, err = b.s.apply(ctx, b.tx, b, author, summary, propose, func(c *Changes) error {
-			created = c.created
+			changes = c
 			return fn(c)
 		})
 		return err
-	})
+	}
+	var err error
+	switch {
+	case b.failed != nil:
+		return Result{}, b.failed
+	case b.fast:
+		err = b.tx.WithoutSavepoint(ctx, apply)
+		if err != nil && changes != nil && (changes.changeset != 0 || len(changes.created) > 0) {
+			b.failed = fmt.Errorf("%w: %w", ErrBatchFailed, err)
+			return Result{}, b.failed
+		}
+	default:
+		err = b.tx.Savepoint(ctx, apply)
+	}
 	if err != nil {
 		return Result{}, err
 	}
+	created := changes.created
 	if res.Status == store.StatusAccepted {
 		b.accepted = true
 		maps.Copy(b.kinds, created)

@@ -165,11 +165,9 @@ func (s *Service) apply(ctx context.Context, tx *store.Tx, b *Batch, author int6
 	if propose || !role.Can(auth.AcceptOwn) {
 		status = store.StatusPending
 	}
-	id, err := tx.CreateChangeset(ctx, author, summary, status)
-	if err != nil {
-		return Result{}, err
-	}
-	c := newChanges(tx, u, role, summary, id, status == store.StatusPending)
+	// The changeset is written with its first revision or proposal (changesetID): an edit that
+	// changes nothing writes nothing.
+	c := newChanges(tx, u, role, summary, 0, status == store.StatusPending)
 	c.auto = summary == ""
 	if b != nil {
 		c.known = b.kinds
@@ -180,6 +178,7 @@ func (s *Service) apply(ctx context.Context, tx *store.Tx, b *Batch, author int6
 	if len(c.touched) == 0 {
 		return Result{}, wiki.Invalid("the edit changes nothing")
 	}
+	id := c.changeset
 	if c.auto {
 		if err := tx.SetChangesetSummary(ctx, id, written(c.described)); err != nil {
 			return Result{}, err
@@ -226,9 +225,28 @@ func cleanSummary(summary string) (string, error) {
 	return summary, nil
 }
 
+// newChanges starts a changeset in tx: changeset is its id, or 0 for a new one, written when
+// the first revision or proposal needs it.
 func newChanges(tx *store.Tx, author store.User, role auth.Role, summary string, changeset int64, pending bool) *Changes {
 	return &Changes{tx: tx, author: author.ID, role: role, summary: summary, changeset: changeset, pending: pending,
 		created: map[int64]wiki.Kind{}, born: map[int64]bool{}, proposed: map[int64]*proposal{}}
+}
+
+// changesetID is the id of the changeset, which it writes the first time it is asked.
+func (c *Changes) changesetID(ctx context.Context) (int64, error) {
+	if c.changeset != 0 {
+		return c.changeset, nil
+	}
+	status := store.StatusAccepted
+	if c.pending {
+		status = store.StatusPending
+	}
+	id, err := c.tx.CreateChangeset(ctx, c.author, c.summary, status)
+	if err != nil {
+		return 0, err
+	}
+	c.changeset = id
+	return id, nil
 }
 
 // credit counts an accepted changeset to its author and, unless a batch announces them all
@@ -411,8 +429,12 @@ func (c *Changes) putProposal(ctx context.Context, p *proposal) error {
 	if err != nil {
 		return err
 	}
+	changeset, err := c.changesetID(ctx)
+	if err != nil {
+		return err
+	}
 	c.put++
-	return c.tx.PutProposal(ctx, store.Proposal{ChangesetID: c.changeset, Entity: p.entity, Position: p.pos,
+	return c.tx.PutProposal(ctx, store.Proposal{ChangesetID: changeset, Entity: p.entity, Position: p.pos,
 		Base: p.base, Document: data})
 }
 
@@ -468,7 +490,11 @@ func (c *Changes) write(ctx context.Context, e store.Entity, doc wiki.Document) 
 			return err
 		}
 	}
-	rev := store.Revision{EntityID: e.ID, Number: last + 1, Parent: e.Head, ChangesetID: c.changeset,
+	changeset, err := c.changesetID(ctx)
+	if err != nil {
+		return err
+	}
+	rev := store.Revision{EntityID: e.ID, Number: last + 1, Parent: e.Head, ChangesetID: changeset,
 		AuthorID: c.author, Summary: summary, Status: store.StatusAccepted, Document: data, Points: points}
 	if err := c.tx.InsertRevision(ctx, rev); err != nil {
 		return err

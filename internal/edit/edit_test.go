@@ -236,3 +236,93 @@ func TestBatchChecksReferences(t *testing.T) {
 		}
 	})
 }
+
+// A FastBatch commits like a Batch when every changeset succeeds; one that fails after writing
+// rolls the whole batch back and says so, while a changeset refused before it writes anything,
+// or one that changes nothing, leaves the batch standing. An edit that changes nothing writes
+// no changeset.
+func TestFastBatch(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		svc := &edit.Service{Store: s}
+		ann := mustUser(t, s, "ann")
+		counts := func() (entities, changesets int) {
+			t.Helper()
+			for q, n := range map[string]*int{`SELECT COUNT(*) FROM entities`: &entities, `SELECT COUNT(*) FROM changesets`: &changesets} {
+				if err := s.DB().QueryRow(q).Scan(n); err != nil {
+					t.Fatal(err)
+				}
+			}
+			return entities, changesets
+		}
+		var kon int64
+		err := svc.FastBatch(ctx, func(b *edit.Batch) error {
+			if _, err := b.Apply(ctx, ann, "made", false, func(c *edit.Changes) error {
+				var err error
+				kon, err = c.Create(ctx, wiki.KindPerson, &wiki.Person{Name: "Satoshi Kon"})
+				return err
+			}); err != nil {
+				return err
+			}
+			// Nothing changed, nothing written: the batch goes on.
+			_, err := b.Apply(ctx, ann, "again", false, func(c *edit.Changes) error {
+				e, doc, err := c.Current(ctx, kon)
+				if err != nil {
+					return err
+				}
+				return c.Update(ctx, kon, e.Head, doc)
+			})
+			var ve *wiki.ValidationError
+			if !errors.As(err, &ve) {
+				return fmt.Errorf("an edit changing nothing: %v", err)
+			}
+			_, err = b.Apply(ctx, ann, "bad\x00summary", false, func(c *edit.Changes) error {
+				t.Error("a changeset with a bad summary ran")
+				return nil
+			})
+			if err == nil || errors.Is(err, edit.ErrBatchFailed) {
+				return fmt.Errorf("a refused summary: %v", err)
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if e, cs := counts(); e != 1 || cs != 1 {
+			t.Fatalf("after a good fast batch: %d entities, %d changesets; want 1 and 1", e, cs)
+		}
+
+		refused := errors.New("refused")
+		err = svc.FastBatch(ctx, func(b *edit.Batch) error {
+			if _, err := b.Apply(ctx, ann, "made", false, func(c *edit.Changes) error {
+				_, err := c.Create(ctx, wiki.KindPerson, &wiki.Person{Name: "Mamoru Oshii"})
+				return err
+			}); err != nil {
+				return err
+			}
+			_, err := b.Apply(ctx, ann, "fails", false, func(c *edit.Changes) error {
+				if _, err := c.Create(ctx, wiki.KindPerson, &wiki.Person{Name: "Lost"}); err != nil {
+					return err
+				}
+				return refused
+			})
+			if !errors.Is(err, edit.ErrBatchFailed) || !errors.Is(err, refused) {
+				t.Errorf("the failing changeset: %v, want ErrBatchFailed and its cause", err)
+			}
+			// The caller may go on; what it does is not saved.
+			if _, err := b.Apply(ctx, ann, "after", false, func(c *edit.Changes) error {
+				_, err := c.Create(ctx, wiki.KindPerson, &wiki.Person{Name: "After"})
+				return err
+			}); !errors.Is(err, edit.ErrBatchFailed) {
+				t.Errorf("a changeset after the failure: %v, want ErrBatchFailed", err)
+			}
+			return nil
+		})
+		if !errors.Is(err, edit.ErrBatchFailed) {
+			t.Fatalf("FastBatch with a failed changeset = %v, want ErrBatchFailed", err)
+		}
+		if e, cs := counts(); e != 1 || cs != 1 {
+			t.Errorf("after a failed fast batch: %d entities, %d changesets; want 1 and 1 as before", e, cs)
+		}
+	})
+}

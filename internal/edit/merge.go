@@ -77,8 +77,10 @@ func (s *Service) Merge(ctx context.Context, moderator int64, summary string, fr
 		setExternalIDs(redirect, absorbed.LeftIDs)
 		c.summary = mergeSummary(c.summary, ef, ei, absorbed)
 		c.auto = false
-		if err := c.tx.SetChangesetSummary(ctx, c.changeset, c.summary); err != nil {
-			return err
+		if c.changeset != 0 { // else it is written with this summary
+			if err := c.tx.SetChangesetSummary(ctx, c.changeset, c.summary); err != nil {
+				return err
+			}
 		}
 		if err := c.Update(ctx, from, ef.Head, redirect); err != nil {
 			return err

@@ -14,8 +14,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"math"
 	"runtime/debug"
+	"slices"
 	"strings"
 	"time"
 
@@ -70,6 +72,14 @@ type Summary struct {
 type Skip struct {
 	ID     string
 	Reason string
+}
+
+// clone copies a summary, to go back to it.
+func (s *Summary) clone() *Summary {
+	c := *s
+	c.Matches = maps.Clone(s.Matches)
+	c.Skipped = slices.Clone(s.Skipped)
+	return &c
 }
 
 // Total is the number of records the summary accounts for; it equals Read.
@@ -190,6 +200,8 @@ type run struct {
 	sum    *Summary
 	author int64
 	st     *state
+	// reports holds the match report's lines of the batch being imported.
+	reports []string
 }
 
 func (r *run) batchSize() int {
@@ -203,10 +215,18 @@ func (r *run) summary(record string) string {
 	return fmt.Sprintf("Import from %s (version %s), record %s", r.set.Source, r.set.Version, record)
 }
 
+// report adds a line to the match report, written when the batch commits (flushReport).
 func (r *run) report(format string, args ...any) {
 	if r.im.Report != nil {
-		fmt.Fprintf(r.im.Report, format+"\n", args...)
+		r.reports = append(r.reports, fmt.Sprintf(format+"\n", args...))
 	}
+}
+
+func (r *run) flushReport() {
+	for _, line := range r.reports {
+		io.WriteString(r.im.Report, line)
+	}
+	r.reports = r.reports[:0]
 }
 
 // recordHash fingerprints a record as the reader gave it, so that a re-import can skip a record

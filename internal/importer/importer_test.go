@@ -3,8 +3,10 @@ package importer_test
 import (
 	"context"
 	"errors"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -366,4 +368,68 @@ func TestImportAniDBSample(t *testing.T) {
 			t.Errorf("%d works of unknown type, want the %d AniDB alone knows (%v)", only, unknown, err)
 		}
 	})
+}
+
+// TestImportBadRecordInBatch imports a batch with a record that fails after naming people: the
+// batch runs again record by record, the bad record alone is skipped, and neither the wiki, the
+// summary nor the match report keeps anything of it.
+func TestImportBadRecordInBatch(t *testing.T) {
+	credit := func(names ...string) []dataset.Credit {
+		var out []dataset.Credit
+		for _, n := range names {
+			out = append(out, dataset.Credit{Name: n, Role: "Director", RoleText: "監督"})
+		}
+		return out
+	}
+	work := func(id, title string, names ...string) dataset.Work {
+		return dataset.Work{ID: id, Medium: wiki.MediumTV, Title: title, Start: "1999-04-0" + id[1:], Credits: credit(names...)}
+	}
+	bad := work("M3", "悪い記録", "Lost Person", "Shared Person")
+	bad.Episodes = 200_000 // more than a work may have: refused when the work is saved, after its people
+	set := &dataset.Set{Source: dataset.MADB, Version: "test", Read: 5, Works: []dataset.Work{
+		work("M1", "一番目", "First Person"), work("M2", "二番目"), bad,
+		work("M4", "四番目", "Shared Person"), work("M5", "五番目", "Shared Person", "First Person"),
+	}}
+	forEachEngine(t, func(t *testing.T, s *store.Store) {
+		var report strings.Builder
+		im := &importer.Importer{Edits: &edit.Service{Store: s}, Report: &report}
+		sum, err := im.Run(context.Background(), set)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if sum.Created != 4 || sum.People != 2 || len(sum.Skipped) != 1 || sum.Skipped[0].ID != "M3" ||
+			!strings.Contains(sum.Skipped[0].Reason, "episodes") || sum.Matches["new"] != 5 {
+			t.Errorf("summary: %+v", sum)
+		}
+		lines := strings.Split(strings.TrimSpace(report.String()), "\n")
+		if len(lines) != 5 {
+			t.Errorf("match report has %d lines, want one per record:\n%s", len(lines), report.String())
+		}
+		people := map[string]int{}
+		for id, name := range mustNames(t, s, wiki.KindPerson) {
+			people[name]++
+			if name == "Shared Person" {
+				for _, rec := range []string{"M4", "M5"} {
+					if _, w := workOf(t, s, dataset.MADB, rec); !slices.ContainsFunc(w.Credits, func(c wiki.Credit) bool { return int64(c.Person) == id }) {
+						t.Errorf("%s does not credit the page of Shared Person (#%d): %+v", rec, id, w.Credits)
+					}
+				}
+			}
+		}
+		if want := map[string]int{"First Person": 1, "Shared Person": 1}; !maps.Equal(people, want) {
+			t.Errorf("people pages %v, want %v", people, want)
+		}
+		if n := count(t, s, `SELECT COUNT(*) FROM entities WHERE kind = 'work'`); n != 4 {
+			t.Errorf("%d works, want 4", n)
+		}
+	})
+}
+
+func mustNames(t testing.TB, s *store.Store, kind wiki.Kind) map[int64]string {
+	t.Helper()
+	names, err := s.NamesOfKind(context.Background(), kind)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return names
 }

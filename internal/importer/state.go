@@ -40,8 +40,11 @@ type state struct {
 	// are two works in the data set's eyes, so a record never joins a page another record of
 	// its data set made or joined, even when they share an id.
 	own map[int64]string
-	// undo reverts what the record being saved added, should its changeset fail.
+	// undo reverts what the record being saved added, should its changeset fail; from mark
+	// on, as far back as the batch's start while hold is set (see run.works).
 	undo []func()
+	mark int
+	hold bool
 	sum  *Summary
 }
 
@@ -156,15 +159,31 @@ func (st *state) count(n *int) {
 	st.undo = append(st.undo, func() { *n-- })
 }
 
-// keep makes what the saved record added stay.
-func (st *state) keep() { st.undo = st.undo[:0] }
+// keep makes what the saved record added stay: for good, unless hold is set, when it can still
+// be undone with the rest of the batch (rewind).
+func (st *state) keep() {
+	if !st.hold {
+		st.undo = st.undo[:0]
+	}
+	st.mark = len(st.undo)
+}
 
 // discard undoes what a record whose changeset failed added, newest first.
 func (st *state) discard() {
-	for i := len(st.undo) - 1; i >= 0; i-- {
+	st.undoTo(st.mark)
+}
+
+// rewind undoes what the records of the batch added, to run it again.
+func (st *state) rewind() {
+	st.undoTo(0)
+	st.mark = 0
+}
+
+func (st *state) undoTo(mark int) {
+	for i := len(st.undo) - 1; i >= mark; i-- {
 		st.undo[i]()
 	}
-	st.undo = st.undo[:0]
+	st.undo = st.undo[:mark]
 }
 
 // extID is the entity carrying id on site, or 0.

@@ -2,7 +2,9 @@ package importer
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 
@@ -20,23 +22,45 @@ func (r *run) works(ctx context.Context) error {
 	for len(list) > 0 {
 		batch := list[:min(len(list), r.batchSize())]
 		list = list[len(batch):]
-		err := r.im.Edits.Batch(ctx, func(b *edit.Batch) error {
-			for i := range batch {
-				if err := ctx.Err(); err != nil {
-					return err
-				}
-				if err := r.work(ctx, b, &batch[i]); err != nil {
-					return err
-				}
-			}
-			return nil
-		})
-		if err != nil {
+		if err := r.batch(ctx, batch); err != nil {
 			return fmt.Errorf("importer: %w", err)
 		}
 		p.add(len(batch))
 	}
 	return nil
+}
+
+// batch imports a batch of work records in one transaction. It is tried first without a
+// savepoint for each record (edit.FastBatch); when a record fails, what the batch did is undone,
+// here as in the database, and it runs again with one, so that the failed record alone is
+// skipped.
+func (r *run) batch(ctx context.Context, batch []dataset.Work) error {
+	each := func(b *edit.Batch) error {
+		for i := range batch {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			if err := r.work(ctx, b, &batch[i]); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	sum, own := r.sum.clone(), r.st.own
+	r.st.own = maps.Clone(own)
+	r.st.hold = true
+	err := r.im.Edits.FastBatch(ctx, each)
+	r.st.hold = false
+	if errors.Is(err, edit.ErrBatchFailed) {
+		r.st.rewind()
+		*r.sum, r.st.own, r.reports = *sum, own, r.reports[:0]
+		err = r.im.Edits.Batch(ctx, each)
+	}
+	r.st.keep()
+	if err == nil {
+		r.flushReport()
+	}
+	return err
 }
 
 // work imports one work record.
@@ -60,8 +84,8 @@ func (r *run) work(ctx context.Context, b *edit.Batch, w *dataset.Work) error {
 		return r.workDoc(ctx, c, w, id, prev.Contribution)
 	})
 	if err != nil {
-		if store.Unavailable(err) {
-			return err // the database's fault, not the record's: the batch cannot commit anyway
+		if store.Unavailable(err) || errors.Is(err, edit.ErrBatchFailed) {
+			return err // the batch cannot commit anyway
 		}
 		r.sum.Skipped = append(r.sum.Skipped, Skip{ID: w.ID, Reason: err.Error()})
 		return nil

@@ -232,6 +232,16 @@ func (tx *Tx) Savepoint(ctx context.Context, fn func() error) error {
 	return nil
 }
 
+// WithoutSavepoint runs fn as Savepoint would, without the savepoint: for a caller that rolls the
+// whole transaction back when fn fails (edit.FastBatch). What fn wrote stays, so the search
+// terms it journals are written too.
+func (tx *Tx) WithoutSavepoint(ctx context.Context, fn func() error) error {
+	if err := tx.flushTermsIfMany(ctx); err != nil {
+		return err
+	}
+	return fn()
+}
+
 // NamesOfKind lists the id and name of every entity of a kind with an accepted revision that is
 // not a redirect.
 func (c *conn) NamesOfKind(ctx context.Context, kind wiki.Kind) (map[int64]string, error) {
