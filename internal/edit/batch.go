@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"sync"
 
 	"kioku/internal/store"
 	"kioku/internal/wiki"
@@ -33,15 +34,22 @@ func (s *Service) FastBatch(ctx context.Context, fn func(b *Batch) error) error 
 
 func (s *Service) batch(ctx context.Context, fast bool, fn func(b *Batch) error) error {
 	accepted := false
+	var b *Batch
+	var feed int64
 	err := s.Store.Tx(ctx, func(tx *store.Tx) error {
-		b := &Batch{s: s, tx: tx, fast: fast, users: map[int64]store.User{}, kinds: map[int64]wiki.Kind{}}
-		err := tx.WithLargeCache(ctx, 64, func() error { return fn(b) })
+		b = &Batch{s: s, tx: tx, fast: fast, users: map[int64]store.User{}}
+		var err error
+		if b.kinds, feed, err = s.kinds.take(ctx, tx); err != nil {
+			return err
+		}
+		err = tx.WithLargeCache(ctx, 64, func() error { return fn(b) })
 		if b.failed != nil {
 			return b.failed // whatever fn made of it
 		}
 		if err != nil {
 			return err
 		}
+		feed += int64(tx.Accepted())
 		accepted = b.accepted
 		if accepted {
 			// One announcement for the whole batch: it may touch thousands of pages.
@@ -49,10 +57,54 @@ func (s *Service) batch(ctx context.Context, fast bool, fn func(b *Batch) error)
 		}
 		return nil
 	})
-	if err == nil && accepted && s.OnAccept != nil {
+	if err != nil {
+		return err
+	}
+	s.kinds.put(b.kinds, feed)
+	if accepted && s.OnAccept != nil {
 		s.OnAccept(nil)
 	}
-	return err
+	return nil
+}
+
+// knownKinds carries the kinds a batch learnt (Batch.kinds) to the next batch, for as long as
+// no other transaction accepts an edit: an entity keeps its kind, but another's edit might
+// merge it into another page, which the next batch must see. An import that makes its people's
+// pages in one batch and credits them in the next then need not read them again.
+type knownKinds struct {
+	mu    sync.Mutex
+	kinds map[int64]wiki.Kind
+	feed  int64 // the feed counter the batch that learnt them left behind
+}
+
+// maxKnownKinds bounds the kinds carried from batch to batch.
+const maxKnownKinds = 1 << 20
+
+// take hands the kinds to a batch of tx when no other transaction accepted an edit since they
+// were learnt, else an empty map, with the feed counter as tx sees it.
+func (k *knownKinds) take(ctx context.Context, tx *store.Tx) (map[int64]wiki.Kind, int64, error) {
+	feed, err := tx.FeedCounter(ctx)
+	if err != nil {
+		return nil, 0, err
+	}
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	kinds := k.kinds
+	k.kinds = nil
+	if kinds == nil || k.feed != feed {
+		kinds = map[int64]wiki.Kind{}
+	}
+	return kinds, feed, nil
+}
+
+// put keeps the kinds of a batch that committed leaving the feed counter at feed.
+func (k *knownKinds) put(kinds map[int64]wiki.Kind, feed int64) {
+	if len(kinds) > maxKnownKinds {
+		return
+	}
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	k.kinds, k.feed = kinds, feed
 }
 
 // Batch is a transaction holding several changesets.

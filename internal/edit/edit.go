@@ -77,6 +77,8 @@ type Service struct {
 	// EditsPerHour is how many changesets an account below moderator may save in an hour; 0
 	// sets no limit.
 	EditsPerHour int
+	// kinds carries what a batch learnt of the entities' kinds to the next one.
+	kinds knownKinds
 }
 
 // Result tells what became of a changeset.
@@ -470,8 +472,14 @@ func (c *Changes) write(ctx context.Context, e store.Entity, doc wiki.Document) 
 	if bytes.Equal(curData, data) {
 		return nil
 	}
-	changes := wiki.Diff(old, doc, func(int64) string { return "" })
-	points := len(changes)
+	var changes []wiki.Change
+	points := 0
+	if e.Head == 0 && !c.auto {
+		points = wiki.Filled(doc) // the changes are not described: only counted
+	} else {
+		changes = wiki.Diff(old, doc, func(int64) string { return "" })
+		points = len(changes)
+	}
 	if c.merging {
 		points = 0 // a merge moves facts between pages and adds none
 	}
@@ -570,7 +578,9 @@ func (c *Changes) refs(ctx context.Context, self int64, doc wiki.Document) (bool
 	}
 	if c.known != nil {
 		for id, e := range found {
-			c.known[id] = e.Kind
+			if e.MergedInto == 0 { // a reference to a redirect is moved each time
+				c.known[id] = e.Kind
+			}
 		}
 	}
 	for _, t := range targets {

@@ -326,3 +326,67 @@ func TestFastBatch(t *testing.T) {
 		}
 	})
 }
+
+// A batch carries what it learnt of the entities' kinds to the next batch, unless another
+// transaction accepted an edit in between: then a reference to a page merged meanwhile follows
+// the merge.
+func TestBatchKindsAcrossBatches(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		svc := &edit.Service{Store: s}
+		ann := mustUser(t, s, "ann")
+		mod := mustUserAs(t, s, "mod", auth.RoleModerator)
+		batch := func(fn func(c *edit.Changes) error) error {
+			return svc.Batch(ctx, func(b *edit.Batch) error {
+				_, err := b.Apply(ctx, ann, "batch", false, fn)
+				return err
+			})
+		}
+		var kon, kon2 int64
+		err := batch(func(c *edit.Changes) error {
+			var err error
+			if kon, err = c.Create(ctx, wiki.KindPerson, &wiki.Person{Name: "Satoshi Kon"}); err != nil {
+				return err
+			}
+			kon2, err = c.Create(ctx, wiki.KindPerson, &wiki.Person{Name: "Kon Satoshi"})
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		work := func(name string, person int64) func(c *edit.Changes) error {
+			return func(c *edit.Changes) error {
+				_, err := c.Create(ctx, wiki.KindWork, &wiki.Work{Name: name, Medium: wiki.MediumFilm,
+					Credits: []wiki.Credit{{Key: "a", Person: wiki.Ref(person), Role: "Director"}}})
+				return err
+			}
+		}
+		// Nobody else edited: the next batch knows kon2 is a person without reading it, even
+		// though, behind the wiki's back, the table now says otherwise.
+		if _, err := s.DB().Exec(`UPDATE entities SET kind = 'company' WHERE id = $1`, kon2); err != nil {
+			t.Fatal(err)
+		}
+		if err := batch(work("Paprika", kon2)); err != nil {
+			t.Errorf("a batch after a batch read a kind it knew: %v", err)
+		}
+		if _, err := s.DB().Exec(`UPDATE entities SET kind = 'person' WHERE id = $1`, kon2); err != nil {
+			t.Fatal(err)
+		}
+		// A moderator merges one into the other: the next batch reads them again.
+		if _, err := svc.Merge(ctx, mod, "", kon2, kon); err != nil {
+			t.Fatal(err)
+		}
+		if err := batch(work("Millennium Actress", kon2)); err != nil {
+			t.Fatal(err)
+		}
+		var credited int64
+		err = s.DB().QueryRow(`SELECT l.target_id FROM links l JOIN entities e ON e.id = l.source_id
+			WHERE e.name = $1 AND l.rel = 'credit'`, "Millennium Actress").Scan(&credited)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if credited != kon {
+			t.Errorf("a credit of the merged page points to #%d, want the kept page #%d", credited, kon)
+		}
+	})
+}

@@ -224,8 +224,11 @@ func (tx *Tx) InsertRevision(ctx context.Context, r Revision) error {
 	if err != nil {
 		return fmt.Errorf("store: revision %d of %d: %w", r.Number, r.EntityID, err)
 	}
-	if r.Status == StatusAccepted && feed == nil {
-		tx.fed = append(tx.fed, revKey{r.EntityID, r.Number})
+	if r.Status == StatusAccepted {
+		tx.accepted++
+		if feed == nil {
+			tx.fed = append(tx.fed, revKey{r.EntityID, r.Number})
+		}
 	}
 	return nil
 }

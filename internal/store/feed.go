@@ -44,6 +44,21 @@ func (tx *Tx) nextFeed(ctx context.Context) (int64, error) {
 	return n, nil
 }
 
+// FeedCounter is the feed number of the latest accepted revision committed, as the transaction
+// sees it before it inserts any: with Accepted, a batch tells whether another transaction
+// accepted an edit between it and the next (edit.Service's kinds).
+func (tx *Tx) FeedCounter(ctx context.Context) (int64, error) {
+	var n int64
+	err := tx.queryRow(ctx, `SELECT COALESCE((SELECT n FROM feed_counter WHERE id = 1), 0)`).Scan(&n)
+	if err != nil {
+		return 0, fmt.Errorf("store: feed counter: %w", tx.mapErr(err))
+	}
+	return n, nil
+}
+
+// Accepted counts the accepted revisions the transaction inserted.
+func (tx *Tx) Accepted() int { return tx.accepted }
+
 // numberRevisions gives the accepted revisions this transaction inserted their feed numbers.
 func (tx *Tx) numberRevisions(ctx context.Context) error {
 	if tx.feedNext != 0 {

@@ -71,6 +71,8 @@ type Tx struct {
 	// until the counter is read), and the commit writes the counter back.
 	fed      []revKey
 	feedNext int64
+	// accepted counts the accepted revisions it inserted.
+	accepted int
 }
 
 // querier is what database/sql's DB and Tx have in common.

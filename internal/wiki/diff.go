@@ -53,6 +53,23 @@ func Diff(a, b Document, names Names) []Change {
 	return out
 }
 
+// Filled counts the changes Diff finds between an empty document and doc, without describing
+// them: what a page's first revision earns, worked out for every page an import makes.
+func Filled(doc Document) int {
+	v := reflect.ValueOf(doc).Elem()
+	n := 0
+	for i := range v.NumField() {
+		f := v.Field(i)
+		switch {
+		case f.Kind() == reflect.Slice && (f.Type().Elem().Implements(itemType) || f.Type().Elem().Kind() == reflect.String):
+			n += f.Len() // every item is added
+		case !reflect.DeepEqual(reflect.Zero(f.Type()).Interface(), f.Interface()):
+			n++
+		}
+	}
+	return n
+}
+
 // labels holds each document type's field labels, worked out once: an import diffs a hundred
 // thousand first revisions.
 var labels sync.Map // reflect.Type → []string
