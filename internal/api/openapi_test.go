@@ -35,6 +35,10 @@ func spec(t *testing.T) *openapi3.T {
 // left out for omitempty.
 func fill(v reflect.Value) {
 	switch {
+	case v.Kind() == reflect.Pointer:
+		p := reflect.New(v.Type().Elem())
+		fill(p.Elem())
+		v.Set(p)
 	case v.Type() == reflect.TypeFor[wiki.Medium]():
 		v.SetString(string(wiki.MediumFilm))
 	case v.Type() == timeType:
@@ -115,8 +119,12 @@ func TestSchemasMatchTheGoTypes(t *testing.T) {
 	for name, v := range map[string]any{
 		"Revision": &Revision{}, "Diff": &Diff{}, "Ref": &Ref{}, "RevisionList": &Page[Revision]{}, "Root": &Root{},
 		"WriteResult": &WriteResult{}, "FeedPage": &FeedPage{}, "InvalidProblem": &InvalidProblem{},
+		"Changeset": &Changeset{},
 	} {
 		fill(reflect.ValueOf(v).Elem())
+		if cs, ok := v.(*Changeset); ok {
+			cs.Status = store.StatusAccepted // one of an enum
+		}
 		data, err := json.Marshal(v)
 		if err != nil {
 			t.Fatal(err)

@@ -2,7 +2,6 @@ package api
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -50,10 +49,12 @@ type ChangeWrite struct {
 	Document json.RawMessage `json:"document"`
 }
 
-// WriteResult is the answer to an accepted (201) or queued (202) write.
+// WriteResult is the answer to an accepted (201) or queued (202) write: its changeset, whose
+// state APIURL tells (a queued one is accepted or rejected later), and its page.
 type WriteResult struct {
 	Changeset int64           `json:"changeset"`
 	Status    string          `json:"status"`
+	APIURL    string          `json:"api_url"`
 	SiteURL   string          `json:"site_url"`
 	Entities  []WrittenEntity `json:"entities"`
 }
@@ -268,7 +269,7 @@ func decodeDocument(kind wiki.Kind, data json.RawMessage, at string) (wiki.Docum
 }
 
 // answerWrite answers a write: 201 when accepted, 202 when it waits for review, each with the
-// changeset's page in Location; a conflict with both versions (409), a document that breaks the
+// changeset's API address in Location; a conflict with both versions (409), a document that breaks the
 // wiki's rules with its problems (422); other errors go to the web package's adapter.
 func (a *API) answerWrite(w http.ResponseWriter, r *http.Request, res edit.Result, err error) error {
 	var (
@@ -283,11 +284,23 @@ func (a *API) answerWrite(w http.ResponseWriter, r *http.Request, res edit.Resul
 	case err != nil:
 		return err
 	}
-	out := WriteResult{Changeset: res.Changeset, Status: res.Status, SiteURL: "/changes/" + strconv.FormatInt(res.Changeset, 10),
-		Entities: []WrittenEntity{}}
+	out := WriteResult{Changeset: res.Changeset, Status: res.Status, APIURL: changesetURL(res.Changeset),
+		SiteURL: "/changes/" + strconv.FormatInt(res.Changeset, 10), Entities: []WrittenEntity{}}
 	found, err := a.store.EntitiesByID(r.Context(), res.Entities)
 	if err != nil {
 		return err
+	}
+	if len(found) < len(res.Entities) {
+		// A new entity that waits for review has no page yet: the changeset knows its kind.
+		cs, err := a.store.Changeset(r.Context(), res.Changeset)
+		if err != nil {
+			return err
+		}
+		for _, e := range cs.Entities {
+			if _, ok := found[e.ID]; !ok {
+				found[e.ID] = e
+			}
+		}
 	}
 	seen := map[int64]bool{}
 	for _, id := range res.Entities {
@@ -296,26 +309,14 @@ func (a *API) answerWrite(w http.ResponseWriter, r *http.Request, res edit.Resul
 		}
 		seen[id] = true
 		e := found[id]
-		if e.ID == 0 { // a new entity that waits for review has no page yet
-			e.ID = id
-			if e.Kind, err = a.kindOf(r.Context(), id); err != nil {
-				return err
-			}
-		}
-		out.Entities = append(out.Entities, WrittenEntity{ID: id, Kind: string(e.Kind), APIURL: entityURL(e)})
+		out.Entities = append(out.Entities, WrittenEntity{ID: id, Kind: string(e.Kind), APIURL: entityURL(store.Entity{ID: id, Kind: e.Kind})})
 	}
 	status := http.StatusCreated
 	if res.Status == store.StatusPending {
 		status = http.StatusAccepted
 	}
-	w.Header().Set("Location", out.SiteURL)
+	w.Header().Set("Location", out.APIURL)
 	return writeJSON(w, status, out)
-}
-
-// kindOf reads the kind of an entity that has no page yet.
-func (a *API) kindOf(ctx context.Context, id int64) (wiki.Kind, error) {
-	e, err := a.store.Entity(ctx, id)
-	return e.Kind, err
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) error {

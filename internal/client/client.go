@@ -144,6 +144,14 @@ func (c *Client) Write(ctx context.Context, cs api.ChangesetWrite) (api.WriteRes
 	return out, err
 }
 
+// Changeset reads a changeset: its state (a write's queued changeset is accepted, rejected or
+// withdrawn later) and the revisions it made.
+func (c *Client) Changeset(ctx context.Context, id int64) (api.Changeset, error) {
+	var out api.Changeset
+	_, err := c.do(ctx, http.MethodGet, fmt.Sprintf("%s/changesets/%d", api.Prefix, id), nil, &out)
+	return out, err
+}
+
 // Changes reads a page of the change feed after the cursor since ("" from the start).
 func (c *Client) Changes(ctx context.Context, since string, limit int) (api.FeedPage, error) {
 	v := url.Values{"limit": {strconv.Itoa(limit)}}
