@@ -110,6 +110,11 @@ func TestSchemasMatchTheGoTypes(t *testing.T) {
 		check(t, doc, c.Schema+"Write", body)
 		body, _ = json.Marshal(ChangesetWrite{Summary: "x", Changes: []ChangeWrite{{Kind: string(c.Kind), ID: 1, Base: 1, Document: stored}}})
 		check(t, doc, "ChangesetWrite", body)
+		// Or as the reads write it.
+		w = writer{refs: refs}
+		w.entity(store.Entity{ID: 2, Kind: c.Kind, Head: 3, Name: "x", Segment: "x", UpdatedAt: time.Now(), Locked: true}, d, nil)
+		body, _ = json.Marshal(EntityWrite{Base: 1, Summary: "x", Document: w.buf.Bytes()})
+		check(t, doc, c.Schema+"Write", body)
 	}
 	conflict := &ConflictProblem{}
 	fill(reflect.ValueOf(conflict).Elem())

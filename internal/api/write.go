@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"reflect"
 	"strconv"
 	"strings"
 
@@ -26,9 +27,9 @@ const (
 )
 
 // EntityWrite is the body of PUT /api/v1/{collection}/{id}: the entity's whole next document,
-// made from revision base.
+// made from revision base (by default the revision of a document as read).
 type EntityWrite struct {
-	Base     int             `json:"base"`
+	Base     int             `json:"base,omitempty"`
 	Summary  string          `json:"summary"`
 	Document json.RawMessage `json:"document"`
 }
@@ -81,9 +82,15 @@ func (a *API) Put(c collection) web.Handler {
 		if err := readJSON(w, r, &in); err != nil {
 			return err
 		}
-		doc, err := decodeDocument(c.Kind, in.Document, "document")
+		doc, meta, err := decodeDocument(c.Kind, in.Document, "document")
 		if err != nil {
 			return err
+		}
+		if problems := checkMeta(meta, id, c.Kind, "document"); len(problems) > 0 {
+			return invalid(w, problems...)
+		}
+		if in.Base == 0 {
+			in.Base = meta.Revision // a document as read was made from the revision it was read at
 		}
 		if in.Base <= 0 {
 			return invalid(w, "base: give the revision the document was made from (a positive number)")
@@ -132,9 +139,13 @@ func (a *API) PostChangeset(w http.ResponseWriter, r *http.Request) error {
 		if !kind.Valid() {
 			return badRequest("%s.kind: %q is not a kind of entity", at, clip(ch.Kind))
 		}
-		doc, err := decodeDocument(kind, ch.Document, at+".document")
+		doc, meta, err := decodeDocument(kind, ch.Document, at+".document")
 		if err != nil {
 			return err
+		}
+		problems = append(problems, checkMeta(meta, ch.ID, kind, at+".document")...)
+		if ch.ID > 0 && ch.Base == 0 {
+			ch.Base = meta.Revision
 		}
 		switch {
 		case ch.ID < 0:
@@ -251,21 +262,26 @@ func prefix(at string) string {
 	return at + ": "
 }
 
-// decodeDocument reads a document of a kind in its stored form (references as ids), strictly;
-// list items sent without a key are new items and get one.
-func decodeDocument(kind wiki.Kind, data json.RawMessage, at string) (wiki.Document, error) {
+// decodeDocument reads a document of a kind, strictly, in its stored form (references as ids)
+// or in the form the reads write it (see readForm), which says what it can of its entity; list
+// items sent without a key are new items and get one.
+func decodeDocument(kind wiki.Kind, data json.RawMessage, at string) (wiki.Document, docMeta, error) {
 	if len(bytes.TrimSpace(data)) == 0 || string(bytes.TrimSpace(data)) == "null" {
-		return nil, badRequest("%s: the document is missing", at)
+		return nil, docMeta{}, badRequest("%s: the document is missing", at)
 	}
 	doc, err := wiki.New(kind)
 	if err != nil {
-		return nil, err
+		return nil, docMeta{}, err
+	}
+	data, meta, err := readForm(reflect.TypeOf(doc).Elem(), data, at)
+	if err != nil {
+		return nil, meta, err
 	}
 	if err := strictJSON(data, doc, at); err != nil {
-		return nil, err
+		return nil, meta, err
 	}
 	wiki.FillKeys(doc)
-	return doc, nil
+	return doc, meta, nil
 }
 
 // answerWrite answers a write: 201 when accepted, 202 when it waits for review, each with the
