@@ -1,8 +1,9 @@
 # Kioku developer targets. Tests also run against PostgreSQL when
 # KIOKU_TEST_POSTGRES (a postgres:// URL) is set, and so does the store
 # comparison in `make bench`; the browser tests use
-# KIOKU_CHROMIUM, and their accessibility check axe-core's axe.min.js at KIOKU_AXE
-# (.ci/run installs both). All are passed through from the environment.
+# KIOKU_CHROMIUM, and their accessibility check axe-core's axe.min.js at KIOKU_AXE; the API's
+# OpenAPI document is linted with Redocly CLI's redocly command at KIOKU_REDOCLY
+# (.ci/run installs all three). All are passed through from the environment.
 
 GO ?= go
 

@@ -84,7 +84,8 @@ type reply struct {
 // Install adds the API's routes to mux, each wrapped by wrap (web.App.Wrap).
 func (a *API) Install(mux *http.ServeMux, wrap func(web.Handler) http.Handler) {
 	h := func(f handler) http.Handler { return wrap(a.limited(policyRead, a.serve(f))) }
-	mux.Handle("GET "+Prefix+"/{$}", h(a.Index))
+	mux.Handle("GET "+Prefix, h(a.Index))
+	mux.Handle("GET "+Prefix+"/{$}", h(a.Index)) // as it was first served; the document names the one without the slash
 	mux.Handle("GET "+Prefix+"/openapi.json", h(a.OpenAPI))
 	mux.Handle("GET "+Prefix+"/changes", h(a.Changes))
 	mux.Handle("GET "+Prefix+"/changesets/{id}", h(a.ShowChangeset))

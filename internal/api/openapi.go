@@ -46,7 +46,7 @@ func Document() map[string]any {
 		return map[string]any{"get": op}
 	}
 
-	paths[Prefix+"/"] = get("index", "The API's collections", "Lists the collections with their addresses.", nil, g.of(reflect.TypeFor[Root]()))
+	paths[Prefix] = get("index", "The API's collections", "Lists the collections with their addresses.", nil, g.of(reflect.TypeFor[Root]()))
 	paths[Prefix+"/openapi.json"] = get("openapi", "This document", "The OpenAPI 3.1 document of the API.", nil,
 		map[string]any{"type": "object"})
 	paths[Prefix+"/search"] = get("search", "Search every kind",
@@ -144,7 +144,11 @@ func Document() map[string]any {
 			"license": map[string]any{"name": "Content: as each data set's licence asks; see each document's sources",
 				"identifier": "CC-BY-4.0"},
 		},
-		"paths": paths,
+		// Addresses are relative to the site that serves the document, wherever it is.
+		"servers": []any{map[string]any{"url": "/", "description": "The site that serves this document."}},
+		// Reads need no token, and are counted under the token when they carry one.
+		"security": []any{map[string]any{}, map[string]any{"token": []string{}}},
+		"paths":    paths,
 		"components": map[string]any{"schemas": g.components, "securitySchemes": map[string]any{
 			"token": map[string]any{"type": "http", "scheme": "bearer",
 				"description": "A personal API token, made on the account page (/account). Reads need none."}}},

@@ -2,6 +2,7 @@ package api
 
 import (
 	"reflect"
+	"slices"
 
 	"kioku/internal/wiki"
 )
@@ -96,7 +97,9 @@ func (g *schemas) writePaths(paths map[string]any, problem any, get func(id, sum
 	security := []any{map[string]any{"token": []string{}}}
 	for _, c := range collections {
 		in := g.input(docType(c.Kind))
-		inputs = append(inputs, in)
+		if !slices.ContainsFunc(inputs, func(x any) bool { return reflect.DeepEqual(x, in) }) {
+			inputs = append(inputs, in) // genres, themes and concepts share one
+		}
 		g.documentInput(docType(c.Kind))
 		body := g.object(reflect.TypeFor[EntityWrite]())
 		body["properties"].(map[string]any)["document"] = in
