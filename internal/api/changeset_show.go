@@ -110,37 +110,22 @@ func (a *API) ShowChangeset(r *http.Request) (reply, error) {
 	return reply{body: w.buf.Bytes(), live: cs.Status == store.StatusPending}, nil
 }
 
-// changesetEntities lists what a changeset does to each entity: for an accepted one, the
-// revisions it made; for any other, what it proposes, from the proposals that stay recorded
-// whatever became of them.
+// changesetEntities lists what a changeset does to each entity (store.ChangesetParts, as its
+// page on the site shows it): the revision it made once accepted, else the revision its proposal
+// was made from.
 func (a *API) changesetEntities(ctx context.Context, cs store.Changeset) ([]ChangesetEntity, error) {
-	byID := map[int64]store.Entity{}
-	for _, e := range cs.Entities {
-		byID[e.ID] = e
-	}
-	out := []ChangesetEntity{}
-	if cs.Status == store.StatusAccepted {
-		revs, err := a.store.ChangesetRevisions(ctx, cs.ID)
-		if err != nil {
-			return nil, err
-		}
-		for _, rev := range revs {
-			e := byID[rev.EntityID]
-			ce := changesetEntity(e, rev.Parent)
-			if c, ok := collectionOf(e.Kind); ok {
-				ce.Revision, ce.RevisionURL = rev.Number, revisionURL(c, e.ID, rev.Number)
-				ce.DiffURL = fmt.Sprintf("%s/%s/%d/diff?from=%d&to=%d", Prefix, c.Path, e.ID, rev.Parent, rev.Number)
-			}
-			out = append(out, ce)
-		}
-		return out, nil
-	}
-	proposals, err := a.store.Proposals(ctx, cs.ID)
+	parts, err := a.store.ChangesetParts(ctx, cs)
 	if err != nil {
 		return nil, err
 	}
-	for _, p := range proposals {
-		out = append(out, changesetEntity(p.Entity, p.Base))
+	out := []ChangesetEntity{}
+	for _, p := range parts {
+		ce := changesetEntity(p.Entity, p.Base)
+		if c, ok := collectionOf(p.Entity.Kind); ok && p.Number > 0 {
+			ce.Revision, ce.RevisionURL = p.Number, revisionURL(c, p.Entity.ID, p.Number)
+			ce.DiffURL = fmt.Sprintf("%s/%s/%d/diff?from=%d&to=%d", Prefix, c.Path, p.Entity.ID, p.Base, p.Number)
+		}
+		out = append(out, ce)
 	}
 	return out, nil
 }
