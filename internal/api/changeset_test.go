@@ -131,6 +131,18 @@ func TestChangesets(t *testing.T) {
 			t.Errorf("changeset accepted at once: %+v, %v", got, err)
 		}
 
+		// The change feed links each change to its changeset and its revision.
+		feed, err := reader.Changes(ctx, "", api.MaxLimit)
+		if err != nil || len(feed.Results) == 0 {
+			t.Fatalf("feed: %+v, %v", feed, err)
+		}
+		last := feed.Results[len(feed.Results)-1]
+		if last.ChangesetURL != made.APIURL {
+			t.Errorf("the feed's last change: %+v, want changeset %s", last, made.APIURL)
+		}
+		s.get(last.ChangesetURL, http.StatusOK)
+		s.get(last.RevisionURL, http.StatusOK)
+
 		// fields picks; bad requests are problem documents.
 		var picked map[string]any
 		s.get(res.APIURL+"?fields=status,reason", http.StatusOK).decode(t, &picked)
