@@ -78,6 +78,14 @@ func readForm(t reflect.Type, data []byte, at string) ([]byte, docMeta, error) {
 			var n int64
 			n, err = wholeNumber(val)
 			meta.Revision = int(n)
+		case "locked":
+			if _, ok := val.(bool); !ok {
+				err = fmt.Errorf("a %T where the API takes a boolean", val)
+			}
+		default: // updated_at and the addresses, not read but of their type
+			if _, ok := val.(string); !ok {
+				err = fmt.Errorf("a %T where the API takes a string", val)
+			}
 		}
 		if err != nil {
 			return nil, meta, badRequest("%s.%s: %v", at, name, err)

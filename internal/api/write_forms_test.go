@@ -148,6 +148,8 @@ func TestWritesTakeReadForms(t *testing.T) {
 			{"another entity's id", func(m map[string]any) { m["id"] = l.akira }, http.StatusUnprocessableEntity},
 			{"another kind", func(m map[string]any) { m["kind"] = "person" }, http.StatusUnprocessableEntity},
 			{"a revision that is not a number", func(m map[string]any) { m["revision"] = "3" }, http.StatusBadRequest},
+			{"locked that is not a boolean", func(m map[string]any) { m["locked"] = "no" }, http.StatusBadRequest},
+			{"an address that is not text", func(m map[string]any) { m["api_url"] = 7 }, http.StatusBadRequest},
 		} {
 			m := clone(t, read)
 			tc.change(m)
