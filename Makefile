@@ -1,8 +1,9 @@
 # Kioku developer targets. Tests also run against PostgreSQL when
 # KIOKU_TEST_POSTGRES (a postgres:// URL) is set, and so does the store
 # comparison in `make bench`; the browser tests use
-# KIOKU_CHROMIUM, and their accessibility check axe-core's axe.min.js at KIOKU_AXE
-# (.ci/run installs both). All are passed through from the environment.
+# KIOKU_CHROMIUM, and their accessibility check axe-core's axe.min.js at KIOKU_AXE; the API's
+# OpenAPI document is linted with Redocly CLI's redocly command at KIOKU_REDOCLY
+# (.ci/run installs all three). All are passed through from the environment.
 
 GO ?= go
 
@@ -30,11 +31,13 @@ fmt:
 screenshots:
 	$(GO) run ./internal/screenshots -out docs/screenshots
 
-# Pages and edits take 2000 rounds; reading a whole data set takes 5; importing one, once.
+# Pages and edits take 2000 rounds; reading a whole data set takes 5; importing one, once, and
+# so do the dump and restore of the three imported whole (BenchmarkDumpRestoreWhole).
 bench:
-	$(GO) test -run='^$$' -bench=. -benchmem -benchtime=2000x -timeout=30m $$($(GO) list ./... | grep -v -e internal/importer -e internal/dataset)
+	$(GO) test -run='^$$' -bench=. -skip=Whole -benchmem -benchtime=2000x -timeout=30m $$($(GO) list ./... | grep -v -e internal/importer -e internal/dataset)
 	$(GO) test -run='^$$' -bench=. -benchmem -benchtime=5x ./internal/dataset/
 	$(GO) test -run='^$$' -bench=. -benchtime=1x -timeout=30m ./internal/importer/
+	$(GO) test -run='^$$' -bench=Whole -benchtime=1x -timeout=30m ./cmd/kioku/
 
 # Each fuzz target runs for FUZZTIME, one after another on one worker; `go test` alone runs
 # only their seeds (f.Add and testdata/fuzz/). A failing input lands in the package's

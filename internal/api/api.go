@@ -76,14 +76,19 @@ type reply struct {
 	next string
 	// moved is the address of the entity that the one asked for was merged into.
 	moved string
+	// live marks an answer that may change without an accepted edit (a changeset waiting for
+	// review is amended, withdrawn or rejected): it is not kept, and caches must ask again.
+	live bool
 }
 
 // Install adds the API's routes to mux, each wrapped by wrap (web.App.Wrap).
 func (a *API) Install(mux *http.ServeMux, wrap func(web.Handler) http.Handler) {
 	h := func(f handler) http.Handler { return wrap(a.limited(policyRead, a.serve(f))) }
-	mux.Handle("GET "+Prefix+"/{$}", h(a.Index))
+	mux.Handle("GET "+Prefix, h(a.Index))
+	mux.Handle("GET "+Prefix+"/{$}", h(a.Index)) // as it was first served; the document names the one without the slash
 	mux.Handle("GET "+Prefix+"/openapi.json", h(a.OpenAPI))
 	mux.Handle("GET "+Prefix+"/changes", h(a.Changes))
+	mux.Handle("GET "+Prefix+"/changesets/{id}", h(a.ShowChangeset))
 	if a.edits != nil {
 		mux.Handle("POST "+Prefix+"/changesets", wrap(a.limited(policyWrite, a.PostChangeset)))
 	}
@@ -162,6 +167,10 @@ func notFound(w http.ResponseWriter, r *http.Request) error {
 // minute and then ask again with the ETag.
 const cacheControl = "public, max-age=60"
 
+// liveCacheControl is for answers that may change at any moment: caches keep them but ask again,
+// with the ETag, before each use.
+const liveCacheControl = "public, no-cache"
+
 // serve answers a request with f's reply, kept until the next accepted edit: the same address
 // gets the same bytes and ETag without reading the store again. The ETag is a hash of the body:
 // an entity's answer also shows other entities' names, so no revision number alone could tell
@@ -188,7 +197,11 @@ func (a *API) serve(f handler) web.Handler {
 		if !web.SignedIn(r) {
 			// A signed-in reader's answers stay private, as the site marks them: their session
 			// may be refreshed on the way.
-			h.Set("Cache-Control", cacheControl)
+			if c.live {
+				h.Set("Cache-Control", liveCacheControl)
+			} else {
+				h.Set("Cache-Control", cacheControl)
+			}
 		}
 		if c.next != "" {
 			h.Set("Link", "<"+c.next+`>; rel="next"`)

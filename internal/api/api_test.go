@@ -182,7 +182,7 @@ func TestDetails(t *testing.T) {
 		s.problem(fmt.Sprintf("/api/v1/people/%d", l.memories), http.StatusNotFound)
 		s.problem(fmt.Sprintf("/api/v1/works/%d", l.kon), http.StatusNotFound)
 		s.problem(fmt.Sprintf("/api/v1/themes/%d", l.scifi), http.StatusNotFound)
-		s.get("/api/v1/", http.StatusOK)
+		s.get("/api/v1", http.StatusOK)
 		// The page for people links to the document.
 		res, err := http.Get(s.URL + "/api")
 		if err != nil {

@@ -20,6 +20,7 @@ type cached struct {
 	body       []byte
 	next       string
 	moved      string
+	live       bool
 }
 
 // Bounds on the cache's memory: past either, it starts afresh.
@@ -41,9 +42,10 @@ func (c *cache) get(key string, gen uint64) (cached, bool) {
 // put keeps a reply made at generation gen, read before the reply was made.
 func (c *cache) put(key string, gen uint64, r reply) cached {
 	sum := sha256.Sum256(r.body)
-	e := cached{generation: gen, etag: `"` + base64.RawURLEncoding.EncodeToString(sum[:18]) + `"`, body: r.body, next: r.next, moved: r.moved}
-	if len(r.body) > maxCachedBytes/16 {
-		return e // too large to keep
+	e := cached{generation: gen, etag: `"` + base64.RawURLEncoding.EncodeToString(sum[:18]) + `"`, body: r.body, next: r.next,
+		moved: r.moved, live: r.live}
+	if r.live || len(r.body) > maxCachedBytes/16 {
+		return e // not to be kept, or too large to keep
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()

@@ -11,13 +11,16 @@ import (
 // FeedChange is one accepted revision in the change feed.
 type FeedChange struct {
 	// Cursor is the change's place in the feed: pass it as since to list what follows it.
-	Cursor    string    `json:"cursor"`
-	Changeset int64     `json:"changeset"`
-	Entity    Ref       `json:"entity"`
-	Revision  int       `json:"revision"`
-	Time      time.Time `json:"time"`
-	Author    string    `json:"author"`
-	Summary   string    `json:"summary"`
+	Cursor    string `json:"cursor"`
+	Changeset int64  `json:"changeset"`
+	// ChangesetURL is the changeset's address, RevisionURL the revision's with its document.
+	ChangesetURL string    `json:"changeset_url"`
+	Entity       Ref       `json:"entity"`
+	Revision     int       `json:"revision"`
+	RevisionURL  string    `json:"revision_url"`
+	Time         time.Time `json:"time"`
+	Author       string    `json:"author"`
+	Summary      string    `json:"summary"`
 }
 
 // FeedPage is a page of the change feed.
@@ -57,8 +60,12 @@ func (a *API) Changes(r *http.Request) (reply, error) {
 	}
 	out := FeedPage{Count: len(list), NextSince: strconv.FormatInt(since, 10), Results: make([]FeedChange, 0, len(list))}
 	for _, ch := range list {
-		out.Results = append(out.Results, FeedChange{Cursor: strconv.FormatInt(ch.Feed, 10), Changeset: ch.ChangesetID,
-			Entity: refOf(ch.Entity.ID, map[int64]store.Entity{ch.Entity.ID: ch.Entity}), Revision: ch.Number, Time: ch.CreatedAt.UTC(), Author: ch.Author, Summary: ch.Summary})
+		fc := FeedChange{Cursor: strconv.FormatInt(ch.Feed, 10), Changeset: ch.ChangesetID, ChangesetURL: changesetURL(ch.ChangesetID),
+			Entity: refOf(ch.Entity.ID, map[int64]store.Entity{ch.Entity.ID: ch.Entity}), Revision: ch.Number, Time: ch.CreatedAt.UTC(), Author: ch.Author, Summary: ch.Summary}
+		if c, ok := collectionOf(ch.Entity.Kind); ok {
+			fc.RevisionURL = revisionURL(c, ch.Entity.ID, ch.Number)
+		}
+		out.Results = append(out.Results, fc)
 		out.NextSince = strconv.FormatInt(ch.Feed, 10)
 	}
 	out.Next = Prefix + "/changes?since=" + out.NextSince + "&limit=" + strconv.Itoa(limit)

@@ -5,6 +5,7 @@ import (
 	"reflect"
 	"strings"
 
+	"kioku/internal/store"
 	"kioku/internal/wiki"
 )
 
@@ -45,7 +46,7 @@ func Document() map[string]any {
 		return map[string]any{"get": op}
 	}
 
-	paths[Prefix+"/"] = get("index", "The API's collections", "Lists the collections with their addresses.", nil, g.of(reflect.TypeFor[Root]()))
+	paths[Prefix] = get("index", "The API's collections", "Lists the collections with their addresses.", nil, g.of(reflect.TypeFor[Root]()))
 	paths[Prefix+"/openapi.json"] = get("openapi", "This document", "The OpenAPI 3.1 document of the API.", nil,
 		map[string]any{"type": "object"})
 	paths[Prefix+"/search"] = get("search", "Search every kind",
@@ -117,6 +118,18 @@ func Document() map[string]any {
 				queryParam("to", "The newer revision; by default the current one.", map[string]any{"type": "integer", "minimum": 1})},
 			diff, "404")
 	}
+	changeset := g.object(reflect.TypeFor[Changeset]())
+	changeset["required"] = []string{"id"} // fields picks which are written
+	changeset["properties"].(map[string]any)["status"] = map[string]any{"type": "string",
+		"enum": []string{store.StatusPending, store.StatusAccepted, store.StatusRejected, store.StatusWithdrawn}}
+	paths[Prefix+"/changesets/{id}"] = get("getChangeset", "One changeset",
+		"A changeset's state, author and summary, and each entity it changes: with the revision it made once accepted, "+
+			"else with the revision its proposal was made from. Every changeset is public, whatever its state, as on the site. "+
+			"The answer about a changeset that waits for review may change at any moment (Cache-Control: no-cache).",
+		[]any{map[string]any{"name": "id", "in": "path", "required": true, "description": "The changeset's id.",
+			"schema": map[string]any{"type": "integer", "format": "int64", "minimum": 1}},
+			queryParam("fields", "Fields to write, separated by commas (id is always written).", map[string]any{"type": "string"}), format},
+		g.named("Changeset", changeset), "404")
 	g.writePaths(paths, problem, get)
 	return map[string]any{
 		"openapi":           "3.1.0",
@@ -131,7 +144,11 @@ func Document() map[string]any {
 			"license": map[string]any{"name": "Content: as each data set's licence asks; see each document's sources",
 				"identifier": "CC-BY-4.0"},
 		},
-		"paths": paths,
+		// Addresses are relative to the site that serves the document, wherever it is.
+		"servers": []any{map[string]any{"url": "/", "description": "The site that serves this document."}},
+		// Reads need no token, and are counted under the token when they carry one.
+		"security": []any{map[string]any{}, map[string]any{"token": []string{}}},
+		"paths":    paths,
 		"components": map[string]any{"schemas": g.components, "securitySchemes": map[string]any{
 			"token": map[string]any{"type": "http", "scheme": "bearer",
 				"description": "A personal API token, made on the account page (/account). Reads need none."}}},
@@ -226,6 +243,8 @@ func (g *schemas) of(t reflect.Type) any {
 		return map[string]any{"type": "object"}
 	}
 	switch t.Kind() {
+	case reflect.Pointer:
+		return g.of(t.Elem()) // an optional value, written when it is set
 	case reflect.String:
 		return map[string]any{"type": "string"}
 	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64, reflect.Uint32:

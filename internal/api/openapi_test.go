@@ -35,6 +35,10 @@ func spec(t *testing.T) *openapi3.T {
 // left out for omitempty.
 func fill(v reflect.Value) {
 	switch {
+	case v.Kind() == reflect.Pointer:
+		p := reflect.New(v.Type().Elem())
+		fill(p.Elem())
+		v.Set(p)
 	case v.Type() == reflect.TypeFor[wiki.Medium]():
 		v.SetString(string(wiki.MediumFilm))
 	case v.Type() == timeType:
@@ -106,6 +110,11 @@ func TestSchemasMatchTheGoTypes(t *testing.T) {
 		check(t, doc, c.Schema+"Write", body)
 		body, _ = json.Marshal(ChangesetWrite{Summary: "x", Changes: []ChangeWrite{{Kind: string(c.Kind), ID: 1, Base: 1, Document: stored}}})
 		check(t, doc, "ChangesetWrite", body)
+		// Or as the reads write it.
+		w = writer{refs: refs}
+		w.entity(store.Entity{ID: 2, Kind: c.Kind, Head: 3, Name: "x", Segment: "x", UpdatedAt: time.Now(), Locked: true}, d, nil)
+		body, _ = json.Marshal(EntityWrite{Base: 1, Summary: "x", Document: w.buf.Bytes()})
+		check(t, doc, c.Schema+"Write", body)
 	}
 	conflict := &ConflictProblem{}
 	fill(reflect.ValueOf(conflict).Elem())
@@ -115,8 +124,12 @@ func TestSchemasMatchTheGoTypes(t *testing.T) {
 	for name, v := range map[string]any{
 		"Revision": &Revision{}, "Diff": &Diff{}, "Ref": &Ref{}, "RevisionList": &Page[Revision]{}, "Root": &Root{},
 		"WriteResult": &WriteResult{}, "FeedPage": &FeedPage{}, "InvalidProblem": &InvalidProblem{},
+		"Changeset": &Changeset{},
 	} {
 		fill(reflect.ValueOf(v).Elem())
+		if cs, ok := v.(*Changeset); ok {
+			cs.Status = store.StatusAccepted // one of an enum
+		}
 		data, err := json.Marshal(v)
 		if err != nil {
 			t.Fatal(err)

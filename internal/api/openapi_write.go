@@ -2,19 +2,29 @@ package api
 
 import (
 	"reflect"
+	"slices"
 
 	"kioku/internal/wiki"
 )
 
 // input is the schema of a value of type t as a write sends it: a document in its stored form,
 // where a reference is the entity's id (or, in a changeset, minus the position of the change
-// that creates it). Struct types are components named with "Input"; no field is required,
-// since a missing one is empty, but none may be added.
+// that creates it), or in the form the reads write it (see readForm). Struct types are
+// components named with "Input"; no field is required, since a missing one is empty, but none
+// may be added.
 func (g *schemas) input(t reflect.Type) any {
 	switch t {
 	case refType:
-		return map[string]any{"type": "integer", "format": "int64",
-			"description": "An entity's id; in a changeset, -n for the entity the n-th change creates."}
+		if _, ok := g.components["RefInput"]; !ok {
+			ref := g.object(reflect.TypeFor[Ref]())
+			ref["description"] = "A reference as the reads write it: only its id counts."
+			g.named("RefInput", ref)
+		}
+		return map[string]any{"anyOf": []any{
+			map[string]any{"type": "integer", "format": "int64",
+				"description": "An entity's id; in a changeset, -n for the entity the n-th change creates."},
+			map[string]any{"$ref": "#/components/schemas/RefInput"},
+		}}
 	case timeType, reflect.TypeFor[wiki.Medium]():
 		return g.of(t)
 	}
@@ -28,6 +38,9 @@ func (g *schemas) input(t reflect.Type) any {
 			props := map[string]any{}
 			for _, f := range fieldsOf(t) {
 				props[f.name] = g.input(f.typ)
+			}
+			for _, d := range derivedFields[t] {
+				props[d] = map[string]any{"type": "string", "description": "As the reads write it; made from the rest, so not read."}
 			}
 			g.components[name] = map[string]any{"type": "object", "additionalProperties": false, "properties": props}
 		}
@@ -84,11 +97,15 @@ func (g *schemas) writePaths(paths map[string]any, problem any, get func(id, sum
 	security := []any{map[string]any{"token": []string{}}}
 	for _, c := range collections {
 		in := g.input(docType(c.Kind))
-		inputs = append(inputs, in)
+		if !slices.ContainsFunc(inputs, func(x any) bool { return reflect.DeepEqual(x, in) }) {
+			inputs = append(inputs, in) // genres, themes and concepts share one
+		}
+		g.documentInput(docType(c.Kind))
 		body := g.object(reflect.TypeFor[EntityWrite]())
 		body["properties"].(map[string]any)["document"] = in
 		body["properties"].(map[string]any)["base"] = map[string]any{"type": "integer", "minimum": 1,
-			"description": "The revision the document was made from: changes made since are merged field by field."}
+			"description": "The revision the document was made from: changes made since are merged field by field. " +
+				"Without it, the document's revision (a document as read)."}
 		p := paths[Prefix+"/"+c.Path+"/{id}"].(map[string]any)
 		op := map[string]any{"operationId": "put" + c.Schema, "summary": "Edit a " + c.Noun,
 			"description": "Saves the " + c.Noun + "'s next document through the same edit and moderation path as the site's forms.",
@@ -105,7 +122,8 @@ func (g *schemas) writePaths(paths map[string]any, problem any, get func(id, sum
 	props["document"] = map[string]any{"anyOf": inputs, "description": "The document of the kind, in its stored form."}
 	props["kind"] = map[string]any{"type": "string", "enum": kindNames()}
 	props["id"] = map[string]any{"type": "integer", "format": "int64", "minimum": 1, "description": "The entity to change; absent for a new one."}
-	props["base"] = map[string]any{"type": "integer", "minimum": 1, "description": "With id: the revision the document was made from."}
+	props["base"] = map[string]any{"type": "integer", "minimum": 1,
+		"description": "With id: the revision the document was made from; without it, the document's revision (a document as read)."}
 	cs := g.object(reflect.TypeFor[ChangesetWrite]())
 	cs["properties"].(map[string]any)["changes"] = map[string]any{"type": "array", "minItems": 1, "maxItems": MaxChanges,
 		"items": g.named("ChangeWrite", change)}
@@ -117,6 +135,31 @@ func (g *schemas) writePaths(paths map[string]any, problem any, get func(id, sum
 			"schema": g.named("ChangesetWrite", cs)}}},
 		"responses": written("The changeset"),
 	}}
+}
+
+// documentInput adds to the input schema of a document type the entity's own fields, which a
+// document as read holds (see readForm).
+func (g *schemas) documentInput(t reflect.Type) {
+	props := g.components[t.Name()+"Input"].(map[string]any)["properties"].(map[string]any)
+	meta := g.object(metaType)["properties"].(map[string]any)
+	for _, name := range metaFields {
+		if _, ok := props[name]; ok {
+			continue
+		}
+		p := map[string]any{}
+		for k, v := range meta[name].(map[string]any) {
+			p[k] = v
+		}
+		switch name {
+		case "id", "kind":
+			p["description"] = "As the reads write it: when given, the entity's own."
+		case "revision":
+			p["description"] = "As the reads write it: the revision the document was read at, the base when the write gives none."
+		default:
+			p["description"] = "As the reads write it: read-only, not read."
+		}
+		props[name] = p
+	}
 }
 
 func kindNames() []string {

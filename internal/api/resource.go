@@ -172,16 +172,21 @@ func parseFields(c collection, v url.Values, list bool) (fieldSet, error) {
 		}
 		return nil, nil
 	}
+	return pickFields(c.Path, fieldNames(c), s)
+}
+
+// pickFields reads a fields parameter s (not empty) naming some of all, the fields of what
+// ("works"); the id is always written.
+func pickFields(what string, all []string, s string) (fieldSet, error) {
 	names := strings.Split(s, ",")
 	if len(names) > MaxFields {
 		return nil, badRequest("at most %d fields may be picked", MaxFields)
 	}
-	all := fieldNames(c)
 	set := fieldSet{"id": true}
 	for _, n := range names {
 		n = strings.TrimSpace(n)
 		if !slices.Contains(all, n) {
-			return nil, badRequest("%s have no field %q; their fields are %s", c.Path, clip(n), strings.Join(all, ", "))
+			return nil, badRequest("%s have no field %q; their fields are %s", what, clip(n), strings.Join(all, ", "))
 		}
 		set[n] = true
 	}
@@ -262,6 +267,8 @@ func (w *writer) value(v reflect.Value) {
 		return
 	}
 	switch v.Kind() {
+	case reflect.Pointer:
+		w.value(v.Elem()) // fields leaves out nil ones, which are all omitempty
 	case reflect.String:
 		w.str(v.String())
 	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"net/url"
 	"strconv"
 	"time"
 
@@ -22,8 +21,10 @@ type Revision struct {
 	CreatedAt time.Time `json:"created_at"`
 	// Points is what the revision earned its author: one per field or list item it changed.
 	Points int `json:"points"`
-	// Changeset is the changeset that made it, with the other revisions made with it.
-	Changeset int64 `json:"changeset"`
+	// Changeset is the changeset that made it, with the other revisions made with it;
+	// ChangesetURL its address.
+	Changeset    int64  `json:"changeset"`
+	ChangesetURL string `json:"changeset_url"`
 	// APIURL is the revision with its document; SiteURL the page comparing it with its parent.
 	APIURL  string `json:"api_url"`
 	SiteURL string `json:"site_url"`
@@ -37,10 +38,14 @@ type Author struct {
 
 func revisionOf(c collection, e store.Entity, r store.Revision) Revision {
 	return Revision{Number: r.Number, Parent: r.Parent, Status: r.Status, Summary: r.Summary,
-		Author:    Author{Name: r.AuthorName, SiteURL: "/users/" + url.PathEscape(r.AuthorName)},
-		CreatedAt: r.CreatedAt.UTC(), Points: r.Points, Changeset: r.ChangesetID,
-		APIURL:  fmt.Sprintf("%s/%s/%d/revisions/%d", Prefix, c.Path, e.ID, r.Number),
+		Author: authorOf(r.AuthorName), CreatedAt: r.CreatedAt.UTC(), Points: r.Points, Changeset: r.ChangesetID,
+		ChangesetURL: changesetURL(r.ChangesetID), APIURL: revisionURL(c, e.ID, r.Number),
 		SiteURL: fmt.Sprintf("%s/diff?to=%d", e.Path(), r.Number)}
+}
+
+// revisionURL is the API address of revision n of entity id, with its document.
+func revisionURL(c collection, id int64, n int) string {
+	return fmt.Sprintf("%s/%s/%d/revisions/%d", Prefix, c.Path, id, n)
 }
 
 // Revisions answers /api/v1/{collection}/{id}/revisions: the entity's history, newest first,

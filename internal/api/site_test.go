@@ -84,6 +84,11 @@ func loadSpec(t testing.TB, base string) (*openapi3.T, routers.Router) {
 	if err := spec.Validate(context.Background()); err != nil {
 		t.Fatalf("the OpenAPI document is not valid: %v", err)
 	}
+	// The document's server is "/", the site that serves it: here, the test's.
+	if len(spec.Servers) != 1 || spec.Servers[0].URL != "/" {
+		t.Fatalf("the document's servers are %v", spec.Servers)
+	}
+	spec.Servers[0].URL = base
 	router, err := legacy.NewRouter(spec)
 	if err != nil {
 		t.Fatal(err)

@@ -2,12 +2,12 @@ package api
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"net/http"
+	"reflect"
 	"strconv"
 	"strings"
 
@@ -27,9 +27,9 @@ const (
 )
 
 // EntityWrite is the body of PUT /api/v1/{collection}/{id}: the entity's whole next document,
-// made from revision base.
+// made from revision base (by default the revision of a document as read).
 type EntityWrite struct {
-	Base     int             `json:"base"`
+	Base     int             `json:"base,omitempty"`
 	Summary  string          `json:"summary"`
 	Document json.RawMessage `json:"document"`
 }
@@ -50,10 +50,12 @@ type ChangeWrite struct {
 	Document json.RawMessage `json:"document"`
 }
 
-// WriteResult is the answer to an accepted (201) or queued (202) write.
+// WriteResult is the answer to an accepted (201) or queued (202) write: its changeset, whose
+// state APIURL tells (a queued one is accepted or rejected later), and its page.
 type WriteResult struct {
 	Changeset int64           `json:"changeset"`
 	Status    string          `json:"status"`
+	APIURL    string          `json:"api_url"`
 	SiteURL   string          `json:"site_url"`
 	Entities  []WrittenEntity `json:"entities"`
 }
@@ -80,9 +82,15 @@ func (a *API) Put(c collection) web.Handler {
 		if err := readJSON(w, r, &in); err != nil {
 			return err
 		}
-		doc, err := decodeDocument(c.Kind, in.Document, "document")
+		doc, meta, err := decodeDocument(c.Kind, in.Document, "document")
 		if err != nil {
 			return err
+		}
+		if problems := checkMeta(meta, id, c.Kind, "document"); len(problems) > 0 {
+			return invalid(w, problems...)
+		}
+		if in.Base == 0 {
+			in.Base = meta.Revision // a document as read was made from the revision it was read at
 		}
 		if in.Base <= 0 {
 			return invalid(w, "base: give the revision the document was made from (a positive number)")
@@ -131,9 +139,13 @@ func (a *API) PostChangeset(w http.ResponseWriter, r *http.Request) error {
 		if !kind.Valid() {
 			return badRequest("%s.kind: %q is not a kind of entity", at, clip(ch.Kind))
 		}
-		doc, err := decodeDocument(kind, ch.Document, at+".document")
+		doc, meta, err := decodeDocument(kind, ch.Document, at+".document")
 		if err != nil {
 			return err
+		}
+		problems = append(problems, checkMeta(meta, ch.ID, kind, at+".document")...)
+		if ch.ID > 0 && ch.Base == 0 {
+			ch.Base = meta.Revision
 		}
 		switch {
 		case ch.ID < 0:
@@ -250,25 +262,30 @@ func prefix(at string) string {
 	return at + ": "
 }
 
-// decodeDocument reads a document of a kind in its stored form (references as ids), strictly;
-// list items sent without a key are new items and get one.
-func decodeDocument(kind wiki.Kind, data json.RawMessage, at string) (wiki.Document, error) {
+// decodeDocument reads a document of a kind, strictly, in its stored form (references as ids)
+// or in the form the reads write it (see readForm), which says what it can of its entity; list
+// items sent without a key are new items and get one.
+func decodeDocument(kind wiki.Kind, data json.RawMessage, at string) (wiki.Document, docMeta, error) {
 	if len(bytes.TrimSpace(data)) == 0 || string(bytes.TrimSpace(data)) == "null" {
-		return nil, badRequest("%s: the document is missing", at)
+		return nil, docMeta{}, badRequest("%s: the document is missing", at)
 	}
 	doc, err := wiki.New(kind)
 	if err != nil {
-		return nil, err
+		return nil, docMeta{}, err
+	}
+	data, meta, err := readForm(reflect.TypeOf(doc).Elem(), data, at)
+	if err != nil {
+		return nil, meta, err
 	}
 	if err := strictJSON(data, doc, at); err != nil {
-		return nil, err
+		return nil, meta, err
 	}
 	wiki.FillKeys(doc)
-	return doc, nil
+	return doc, meta, nil
 }
 
 // answerWrite answers a write: 201 when accepted, 202 when it waits for review, each with the
-// changeset's page in Location; a conflict with both versions (409), a document that breaks the
+// changeset's API address in Location; a conflict with both versions (409), a document that breaks the
 // wiki's rules with its problems (422); other errors go to the web package's adapter.
 func (a *API) answerWrite(w http.ResponseWriter, r *http.Request, res edit.Result, err error) error {
 	var (
@@ -283,11 +300,23 @@ func (a *API) answerWrite(w http.ResponseWriter, r *http.Request, res edit.Resul
 	case err != nil:
 		return err
 	}
-	out := WriteResult{Changeset: res.Changeset, Status: res.Status, SiteURL: "/changes/" + strconv.FormatInt(res.Changeset, 10),
-		Entities: []WrittenEntity{}}
+	out := WriteResult{Changeset: res.Changeset, Status: res.Status, APIURL: changesetURL(res.Changeset),
+		SiteURL: "/changes/" + strconv.FormatInt(res.Changeset, 10), Entities: []WrittenEntity{}}
 	found, err := a.store.EntitiesByID(r.Context(), res.Entities)
 	if err != nil {
 		return err
+	}
+	if len(found) < len(res.Entities) {
+		// A new entity that waits for review has no page yet: the changeset knows its kind.
+		cs, err := a.store.Changeset(r.Context(), res.Changeset)
+		if err != nil {
+			return err
+		}
+		for _, e := range cs.Entities {
+			if _, ok := found[e.ID]; !ok {
+				found[e.ID] = e
+			}
+		}
 	}
 	seen := map[int64]bool{}
 	for _, id := range res.Entities {
@@ -296,26 +325,14 @@ func (a *API) answerWrite(w http.ResponseWriter, r *http.Request, res edit.Resul
 		}
 		seen[id] = true
 		e := found[id]
-		if e.ID == 0 { // a new entity that waits for review has no page yet
-			e.ID = id
-			if e.Kind, err = a.kindOf(r.Context(), id); err != nil {
-				return err
-			}
-		}
-		out.Entities = append(out.Entities, WrittenEntity{ID: id, Kind: string(e.Kind), APIURL: entityURL(e)})
+		out.Entities = append(out.Entities, WrittenEntity{ID: id, Kind: string(e.Kind), APIURL: entityURL(store.Entity{ID: id, Kind: e.Kind})})
 	}
 	status := http.StatusCreated
 	if res.Status == store.StatusPending {
 		status = http.StatusAccepted
 	}
-	w.Header().Set("Location", out.SiteURL)
+	w.Header().Set("Location", out.APIURL)
 	return writeJSON(w, status, out)
-}
-
-// kindOf reads the kind of an entity that has no page yet.
-func (a *API) kindOf(ctx context.Context, id int64) (wiki.Kind, error) {
-	e, err := a.store.Entity(ctx, id)
-	return e.Kind, err
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) error {

@@ -137,7 +137,7 @@ func TestRateLimits(t *testing.T) {
 			tok, _ := s.token(s.account("Moderator", auth.RoleModerator), accounts.ScopeEdit)
 			// Loading the OpenAPI document took one of the six reads.
 			for i := 4; i >= 0; i-- {
-				a := s.get("/api/v1/", http.StatusOK)
+				a := s.get("/api/v1", http.StatusOK)
 				if got, want := a.Header.Get("RateLimit"), fmt.Sprintf(`"read";r=%d;t=`, i); !strings.HasPrefix(got, want) {
 					t.Errorf("RateLimit %q, want %s…", got, want)
 				}
@@ -150,7 +150,7 @@ func TestRateLimits(t *testing.T) {
 				t.Errorf("Retry-After %q", a.Header.Get("Retry-After"))
 			}
 			// A token has its own budget, and writes theirs.
-			s.get("/api/v1/", http.StatusOK, "Authorization", "Bearer "+tok)
+			s.get("/api/v1", http.StatusOK, "Authorization", "Bearer "+tok)
 			body := fmt.Sprintf(`{"base":%d,"document":{"name":"Satoshi Kon","birth_place":"Sapporo"}}`, 1)
 			s.send("PUT", fmt.Sprintf("/api/v1/people/%d", kon), tok, "application/json", body, http.StatusCreated)
 			// A refused write counts too.

@@ -124,8 +124,9 @@ func (c *Client) Get(ctx context.Context, collection string, id int64) (map[stri
 	return e, err
 }
 
-// Put saves an entity's next document (its stored form: references as ids), made from revision
-// base. The result's Status says whether it was accepted or waits for review.
+// Put saves an entity's next document, made from revision base: in its stored form (references
+// as ids), or as Get read it, one field changed, with base 0 for the revision it was read at.
+// The result's Status says whether it was accepted or waits for review.
 func (c *Client) Put(ctx context.Context, collection string, id int64, base int, summary string, doc any) (api.WriteResult, error) {
 	raw, err := json.Marshal(doc)
 	if err != nil {
@@ -141,6 +142,14 @@ func (c *Client) Put(ctx context.Context, collection string, id int64, base int,
 func (c *Client) Write(ctx context.Context, cs api.ChangesetWrite) (api.WriteResult, error) {
 	var out api.WriteResult
 	_, err := c.do(ctx, http.MethodPost, api.Prefix+"/changesets", cs, &out)
+	return out, err
+}
+
+// Changeset reads a changeset: its state (a write's queued changeset is accepted, rejected or
+// withdrawn later) and the revisions it made.
+func (c *Client) Changeset(ctx context.Context, id int64) (api.Changeset, error) {
+	var out api.Changeset
+	_, err := c.do(ctx, http.MethodGet, fmt.Sprintf("%s/changesets/%d", api.Prefix, id), nil, &out)
 	return out, err
 }
 

@@ -306,6 +306,7 @@ func routeTemplates(paths map[wiki.Kind]string) []string {
 		"/users/{v}/lists", "/users/{v}/anime?status={q}", work + "/track?status={q}&score={q}&episodes={q}",
 		"/images/{v}/full", "/images/" + strings.Repeat("a", 64) + "/{v}", work + "/images?uploaded={q}", "/person/{v}/images",
 		work + "/images/main", work + "/images/remove", work + "/images/describe",
+		"/api/v1/changesets/{v}?fields={q}",
 	}
 }
 

@@ -398,6 +398,44 @@ func (c *conn) ChangesetRevisions(ctx context.Context, changesetID int64) ([]Rev
 	return out, rows.Err()
 }
 
+// ChangesetPart is what a changeset does to one entity: the document it made, or proposes, from
+// revision Base (0 when it creates the entity), and once accepted the revision Number it made.
+type ChangesetPart struct {
+	Entity   Entity
+	Base     int
+	Number   int
+	Document []byte
+}
+
+// ChangesetParts lists what a changeset does to each entity: for an accepted one, the revisions it
+// made, each from its parent; for any other, what it proposes, from the proposals that stay
+// recorded whatever became of them.
+func (c *conn) ChangesetParts(ctx context.Context, cs Changeset) ([]ChangesetPart, error) {
+	var out []ChangesetPart
+	if cs.Status == StatusAccepted {
+		revs, err := c.ChangesetRevisions(ctx, cs.ID)
+		if err != nil {
+			return nil, err
+		}
+		byID := make(map[int64]Entity, len(cs.Entities))
+		for _, e := range cs.Entities {
+			byID[e.ID] = e
+		}
+		for _, r := range revs {
+			out = append(out, ChangesetPart{Entity: byID[r.EntityID], Base: r.Parent, Number: r.Number, Document: r.Document})
+		}
+		return out, nil
+	}
+	proposals, err := c.Proposals(ctx, cs.ID)
+	if err != nil {
+		return nil, err
+	}
+	for _, p := range proposals {
+		out = append(out, ChangesetPart{Entity: p.Entity, Base: p.Base, Document: p.Document})
+	}
+	return out, nil
+}
+
 // HasPendingEdits reports whether a changeset waiting for review proposes a document for entity
 // id.
 func (c *conn) HasPendingEdits(ctx context.Context, id int64) (bool, error) {

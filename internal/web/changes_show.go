@@ -77,48 +77,25 @@ func (a *App) changesetView(ctx context.Context, cs store.Changeset) (changesetV
 		entity   store.Entity
 		old, new wiki.Document
 	}
+	parts, err := a.store.ChangesetParts(ctx, cs)
+	if err != nil {
+		return v, err
+	}
 	var pairs []pair
-	if cs.Status == store.StatusAccepted {
-		revs, err := a.store.ChangesetRevisions(ctx, cs.ID)
+	for _, p := range parts {
+		newDoc, err := wiki.Decode(p.Entity.Kind, p.Document)
 		if err != nil {
 			return v, err
 		}
-		byID := map[int64]store.Entity{}
-		for _, e := range cs.Entities {
-			byID[e.ID] = e
+		from := p.Base
+		if cs.Status == store.StatusPending {
+			from = p.Entity.Head
 		}
-		for _, rev := range revs {
-			e := byID[rev.EntityID]
-			newDoc, err := wiki.Decode(e.Kind, rev.Document)
-			if err != nil {
-				return v, err
-			}
-			oldDoc, err := a.revisionDoc(ctx, e, rev.Parent)
-			if err != nil {
-				return v, err
-			}
-			pairs = append(pairs, pair{e, oldDoc, newDoc})
-		}
-	} else {
-		proposals, err := a.store.Proposals(ctx, cs.ID)
+		oldDoc, err := a.revisionDoc(ctx, p.Entity, from)
 		if err != nil {
 			return v, err
 		}
-		for _, p := range proposals {
-			newDoc, err := wiki.Decode(p.Entity.Kind, p.Document)
-			if err != nil {
-				return v, err
-			}
-			from := p.Base
-			if cs.Status == store.StatusPending {
-				from = p.Entity.Head
-			}
-			oldDoc, err := a.revisionDoc(ctx, p.Entity, from)
-			if err != nil {
-				return v, err
-			}
-			pairs = append(pairs, pair{p.Entity, oldDoc, newDoc})
-		}
+		pairs = append(pairs, pair{p.Entity, oldDoc, newDoc})
 	}
 	var ids []int64
 	for _, p := range pairs {
