@@ -156,8 +156,9 @@ func (im *Importer) Run(ctx context.Context, set *dataset.Set) (*Summary, error)
 		return nil, err
 	}
 	st.sum = sum
-	// The batches leave copying SQLite's log into the database to a checkpointer of their own.
-	defer im.Edits.Store.CheckpointInBackground(250 * time.Millisecond)()
+	// The batches leave copying SQLite's log into the database to a checkpointer of their own,
+	// and keep their page caches from one to the next.
+	defer im.Edits.Store.BulkLoad(250 * time.Millisecond)()
 	r := &run{im: im, set: set, sum: sum, author: author, st: st}
 	if err := r.franchises(ctx); err != nil {
 		return nil, err

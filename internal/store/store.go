@@ -15,6 +15,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -50,7 +51,12 @@ type Store struct {
 	// writer anyway; queueing here rather than in its busy handler, which polls with growing
 	// sleeps, keeps a burst of editors from starving one of them past the busy timeout.
 	writer chan struct{}
+	// bulk counts the bulk loads under way (BulkLoad).
+	bulk *atomic.Int32
 }
+
+// sqliteConns is how many connections an SQLite store keeps open at most.
+const sqliteConns = 8
 
 // Tx is a store transaction; every read and write method of Store is available on it too.
 type Tx struct {
@@ -73,6 +79,8 @@ type Tx struct {
 	feedNext int64
 	// accepted counts the accepted revisions it inserted.
 	accepted int
+	// bulk is its store's count of bulk loads under way.
+	bulk *atomic.Int32
 }
 
 // querier is what database/sql's DB and Tx have in common.
@@ -168,8 +176,8 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 		db, err = sql.Open("sqlite", "file:"+path+"?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)"+
 			"&_pragma=foreign_keys(1)&_pragma=synchronous(FULL)&_pragma=temp_store(2)&_txlock=immediate&_time_format=sqlite")
 		if err == nil {
-			db.SetMaxOpenConns(8)
-			db.SetMaxIdleConns(8)
+			db.SetMaxOpenConns(sqliteConns)
+			db.SetMaxIdleConns(sqliteConns)
 		}
 	}
 	if err != nil {
@@ -189,7 +197,7 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 		grams = &gramCounts{}
 	}
 	return &Store{conn: conn{q: db, engine: engine, origin: hex.EncodeToString(origin), shared: shared, grams: grams}, db: db, dsn: dsn,
-		pgConfig: pgConfig, echoes: &echoes{}, writer: make(chan struct{}, 1)}, nil
+		pgConfig: pgConfig, echoes: &echoes{}, writer: make(chan struct{}, 1), bulk: &atomic.Int32{}}, nil
 }
 
 // Engine tells which database engine the store runs on.
@@ -225,7 +233,7 @@ func (s *Store) Tx(ctx context.Context, fn func(tx *Tx) error) error {
 		return fmt.Errorf("store: begin: %w", s.mapErr(err))
 	}
 	tx := &Tx{conn: conn{q: sqlTx, engine: s.engine, origin: s.origin, tx: sqlTx, stmts: map[string]*sql.Stmt{}},
-		grams: gramState{from: -1}, echoes: s.echoes}
+		grams: gramState{from: -1}, echoes: s.echoes, bulk: s.bulk}
 	err = fn(tx)
 	if err == nil {
 		err = tx.writeSearchTerms(ctx)
