@@ -6,3 +6,10 @@
 -- now is merged at once.
 ALTER INDEX search_terms_trgm SET (gin_pending_list_limit = 256);
 SELECT gin_clean_pending_list('search_terms_trgm'::regclass);
+
+-- The facts of a search's results look for each one's episode_of link. With no such links in the
+-- statistics, PostgreSQL expects one in all and, past about 40 results, reads the whole of
+-- links_target to find it once rather than look it up per result: 3.6 ms of the 5.1 ms that
+-- the facts of 60 results took. An index of those links alone is read in no time either way
+-- (1.8 ms in all).
+CREATE INDEX links_episode_of ON links(source_id) WHERE rel = 'episode_of';
