@@ -139,8 +139,16 @@ func (c *conn) lookupQuery(ctx context.Context, l search.Lookup, counts map[stri
 		args = append([]any{`"` + strings.Join(grams, `" AND "`) + `"`, l.Key}, kindArgs...)
 	case l.Mode == search.Contains:
 		// pg_trgm looks up every trigram of a LIKE pattern; a few of the rarest blocks of the
-		// key, in order, find few keys besides, and strpos checks those.
-		pattern := "%" + strings.Join(rarestInOrder(blocks(l.Key), 4, counts), "%") + "%"
+		// key, in order, find few keys besides, and strpos checks those. A key of one block (a
+		// short word of the query, mostly) is looked up whole: the block alone finds
+		// thousands of keys ("hel" for "hello"), each read from the table to be checked, where
+		// its two or three trigrams together find a few hundred (0.34 ms → 0.12 for "hello",
+		// 0.56 → 0.15 for "saint"; for longer keys the blocks do as well).
+		grams := blocks(l.Key)
+		pattern := "%" + strings.Join(rarestInOrder(grams, 4, counts), "%") + "%"
+		if len(grams) == 1 {
+			pattern = "%" + l.Key + "%"
+		}
 		query = `SELECT ` + termColumns + ` FROM search_terms t WHERE t.key LIKE ? AND strpos(t.key, ?) > 0` + kinds + ` LIMIT ?`
 		args = append([]any{pattern, l.Key}, kindArgs...)
 	case l.Mode == search.Similar && c.engine == SQLite:
