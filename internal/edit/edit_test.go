@@ -324,6 +324,48 @@ func TestFastBatch(t *testing.T) {
 		if e, cs := counts(); e != 1 || cs != 1 {
 			t.Errorf("after a failed fast batch: %d entities, %d changesets; want 1 and 1 as before", e, cs)
 		}
+
+		// An id on another site that another page has: a fast batch leaves it to the database's
+		// unique index, and fails; a batch run again says whose it is.
+		err = svc.Batch(ctx, func(b *edit.Batch) error {
+			_, err := b.Apply(ctx, ann, "id", false, func(c *edit.Changes) error {
+				e, doc, err := c.Current(ctx, kon)
+				if err != nil {
+					return err
+				}
+				doc.(*wiki.Person).ExternalIDs = []wiki.ExternalID{{Site: "madb", ID: "C44670"}}
+				return c.Update(ctx, kon, e.Head, doc)
+			})
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		twin := func(b *edit.Batch) (edit.Result, error) {
+			return b.Apply(ctx, ann, "twin", false, func(c *edit.Changes) error {
+				_, err := c.Create(ctx, wiki.KindPerson, &wiki.Person{Name: "Kon Satoshi", ExternalIDs: []wiki.ExternalID{{Site: "madb", ID: "C44670"}}})
+				return err
+			})
+		}
+		err = svc.FastBatch(ctx, func(b *edit.Batch) error {
+			_, err := twin(b)
+			return err
+		})
+		if !errors.Is(err, edit.ErrBatchFailed) {
+			t.Errorf("a fast batch giving a taken id: %v, want ErrBatchFailed", err)
+		}
+		err = svc.Batch(ctx, func(b *edit.Batch) error {
+			if _, err := twin(b); err == nil || !strings.Contains(err.Error(), "Satoshi Kon") {
+				t.Errorf("a batch giving a taken id: %v, want it to name the page that has it", err)
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if e, _ := counts(); e != 1 {
+			t.Errorf("after the taken id: %d entities, want 1", e)
+		}
 	})
 }
 

@@ -38,7 +38,7 @@ type Importer struct {
 	// Report, when set, receives the match report: one line per record saying how it was
 	// matched to a page, for a person to audit.
 	Report io.Writer
-	// BatchSize is how many records share one transaction; 0 means 500.
+	// BatchSize is how many records share one transaction; 0 means 2000.
 	BatchSize int
 }
 
@@ -209,7 +209,7 @@ func (r *run) batchSize() int {
 	if r.im.BatchSize > 0 {
 		return r.im.BatchSize
 	}
-	return 500
+	return 2000
 }
 
 func (r *run) summary(record string) string {
