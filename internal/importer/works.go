@@ -19,10 +19,28 @@ func (r *run) works(ctx context.Context) error {
 	list := r.set.Works
 	p := newProgress(r.im.Progress, r.im.Terminal, len(list))
 	defer p.done()
+	var next chan *ahead
 	for len(list) > 0 {
 		batch := list[:min(len(list), r.batchSize())]
 		list = list[len(batch):]
-		if err := r.batch(ctx, batch); err != nil {
+		var pre *ahead
+		if next != nil {
+			pre = <-next
+		} else {
+			pre = r.lookAhead(batch)
+		}
+		next = nil
+		if len(list) > 0 {
+			next = make(chan *ahead, 1)
+			following := list[:min(len(list), r.batchSize())]
+			go func() { next <- r.lookAhead(following) }()
+		}
+		for title, forms := range pre.forms {
+			if _, ok := r.st.titleForms[title]; !ok {
+				r.st.titleForms[title] = forms
+			}
+		}
+		if err := r.batch(ctx, batch, pre.hashes); err != nil {
 			return fmt.Errorf("importer: %w", err)
 		}
 		p.add(len(batch))
@@ -30,17 +48,40 @@ func (r *run) works(ctx context.Context) error {
 	return nil
 }
 
+// ahead is what the records of a batch give whatever the wiki holds: their hashes and the forms
+// of their titles for matching. It is worked out for the next batch on another core while a
+// batch is saved.
+type ahead struct {
+	hashes []string
+	forms  map[string]titleSet
+}
+
+// lookAhead works out ahead for a batch; it reads nothing that the batches change.
+func (r *run) lookAhead(batch []dataset.Work) *ahead {
+	a := &ahead{hashes: make([]string, len(batch)), forms: map[string]titleSet{}}
+	for i := range batch {
+		w := &batch[i]
+		a.hashes[i] = recordHash(w)
+		for _, title := range append([]string{w.Title, w.TitleKana}, titleTexts(w)...) {
+			if _, ok := a.forms[title]; !ok {
+				a.forms[title] = newTitleSet(title)
+			}
+		}
+	}
+	return a
+}
+
 // batch imports a batch of work records in one transaction. It is tried first without a
 // savepoint for each record (edit.FastBatch); when a record fails, what the batch did is undone,
 // here as in the database, and it runs again with one, so that the failed record alone is
 // skipped.
-func (r *run) batch(ctx context.Context, batch []dataset.Work) error {
+func (r *run) batch(ctx context.Context, batch []dataset.Work, hashes []string) error {
 	each := func(b *edit.Batch) error {
 		for i := range batch {
 			if err := ctx.Err(); err != nil {
 				return err
 			}
-			if err := r.work(ctx, b, &batch[i]); err != nil {
+			if err := r.work(ctx, b, &batch[i], hashes[i]); err != nil {
 				return err
 			}
 		}
@@ -63,9 +104,8 @@ func (r *run) batch(ctx context.Context, batch []dataset.Work) error {
 	return err
 }
 
-// work imports one work record.
-func (r *run) work(ctx context.Context, b *edit.Batch, w *dataset.Work) error {
-	hash := recordHash(w)
+// work imports one work record, whose recordHash is hash.
+func (r *run) work(ctx context.Context, b *edit.Batch, w *dataset.Work, hash string) error {
 	prev, seen := r.st.records[w.ID]
 	if seen && prev.Hash == hash {
 		r.sum.Unchanged++
