@@ -16,7 +16,7 @@ import (
 	"kioku/internal/store"
 )
 
-const importUsage = `usage: kioku import SOURCE PATH... [--report FILE] [--data DIR] [--database DB]
+const importUsage = `usage: kioku import SOURCE PATH... [--report FILE] [--batch N] [--data DIR] [--database DB]
 
 SOURCE is one of:
   bangumi-data   the data.json file of bangumi-data (CC BY 4.0)
@@ -33,9 +33,14 @@ func importData(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	fs.SetOutput(stderr)
 	cfg.StoreFlags(fs)
 	fs.StringVar(&reportPath, "report", "", "write the match report (how each record was matched to a page) to this file")
+	var batch int
+	fs.IntVar(&batch, "batch", 0, "records per transaction (default 2000); an import stopped half way keeps every batch it finished")
 	positional, err := parseMixed(fs, args)
 	if err != nil {
 		return err
+	}
+	if batch < 0 {
+		return errors.New("--batch must be a number of records")
 	}
 	if len(positional) < 2 {
 		fmt.Fprint(stderr, importUsage)
@@ -77,7 +82,7 @@ func importData(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if _, err := edits.SearchIndexCurrent(ctx); err != nil {
 		return err
 	}
-	im := &importer.Importer{Edits: edits, Progress: stderr, Terminal: isTerminal(stderr)}
+	im := &importer.Importer{Edits: edits, Progress: stderr, Terminal: isTerminal(stderr), BatchSize: batch}
 	if reportPath != "" {
 		f, err := os.Create(reportPath)
 		if err != nil {

@@ -139,7 +139,7 @@ func TestImportKilled(t *testing.T) {
 	data := write(t, "data.json", cut)
 
 	command := func(db string) *exec.Cmd {
-		cmd := exec.Command(os.Args[0], "import", "bangumi-data", data, "--database", db)
+		cmd := exec.Command(os.Args[0], "import", "bangumi-data", data, "--database", db, "--batch", "500")
 		cmd.Env = append(os.Environ(), "KIOKU_MAIN=1")
 		return cmd
 	}
@@ -212,4 +212,12 @@ func countRecords(t *testing.T, db string) int {
 		t.Fatal(err)
 	}
 	return n
+}
+
+func TestImportBatchFlag(t *testing.T) {
+	var out strings.Builder
+	err := importData(context.Background(), []string{"bangumi-data", "data.json", "--batch", "-1"}, &out, &out)
+	if err == nil || !strings.Contains(err.Error(), "--batch") {
+		t.Errorf("a negative batch: %v, want an error naming --batch", err)
+	}
 }

@@ -53,7 +53,7 @@ Usage:
   kioku dump DIR [--history] [--data DIR] [--database DB]
               (the wiki's pages, or every revision, as compressed JSON lines and a manifest)
   kioku restore DIR [--data DIR] [--database DB]   (a dump into a new, empty store)
-  kioku import SOURCE PATH... [--report FILE] [--data DIR] [--database DB]
+  kioku import SOURCE PATH... [--report FILE] [--batch N] [--data DIR] [--database DB]
               (SOURCE: bangumi-data, madb or anidb-titles)
 
 DB is a postgres:// URL or the path of an SQLite file (default: kioku.db in the data folder).

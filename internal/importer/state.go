@@ -41,7 +41,7 @@ type state struct {
 	// its data set made or joined, even when they share an id.
 	own map[int64]string
 	// undo reverts what the record being saved added, should its changeset fail; from mark
-	// on, as far back as the batch's start while hold is set (see run.works).
+	// on, as far back as the batch's start while hold is set (see run.batch).
 	undo []func()
 	mark int
 	hold bool
