@@ -147,6 +147,9 @@ func TestImportedPages(t *testing.T) {
 		reader.page("/season/1995?type=opera", http.StatusBadRequest)
 
 		home := reader.page("/", http.StatusOK)
+		if got := text(home.Find("title")); got != "Kioku, the anime encyclopedia" {
+			t.Errorf("home page title %q", got)
+		}
 		if got := text(home.Find("#size")); !strings.Contains(got, fmt.Sprintf("%d works", len(set.Works)+1)) {
 			t.Errorf("home: %q, want %d works", got, len(set.Works)+1)
 		}
