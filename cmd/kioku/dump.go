@@ -10,7 +10,6 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"hash"
 	"io"
 	"os"
 	"path/filepath"
@@ -198,7 +197,7 @@ func Restore(ctx context.Context, st *store.Store, dir string) (Manifest, error)
 	if err != nil {
 		return m, fmt.Errorf("restore: %w", err)
 	}
-	var sum hash.Hash = sha256.New()
+	sum := sha256.New()
 	dec := json.NewDecoder(io.TeeReader(zr, sum))
 	dec.DisallowUnknownFields()
 	next := func() (store.DumpLine, error) {
@@ -211,24 +210,19 @@ func Restore(ctx context.Context, st *store.Store, dir string) (Manifest, error)
 		}
 		return l, nil
 	}
-	var counts map[string]int
-	check := func() error {
-		if _, err := io.Copy(io.Discard, dec.Buffered()); err != nil {
-			return err
-		}
+	check := func(counts map[string]int) error {
 		if got := hex.EncodeToString(sum.Sum(nil)); got != m.SHA256 {
 			return fmt.Errorf("restore: the dump's checksum is %s, its manifest says %s: it is damaged", got, m.SHA256)
 		}
+		for _, k := range []string{"users", "changesets", "entities", "revisions"} {
+			if counts[k] != m.Counts[k] {
+				return fmt.Errorf("restore: %d %s restored, the manifest says %d", counts[k], k, m.Counts[k])
+			}
+		}
 		return nil
 	}
-	counts, err = st.Restore(ctx, next, check)
-	if err != nil {
+	if _, err := st.Restore(ctx, next, check); err != nil {
 		return m, err
-	}
-	for _, k := range []string{"users", "changesets", "entities", "revisions"} {
-		if counts[k] != m.Counts[k] {
-			return m, fmt.Errorf("restore: %d %s restored, the manifest says %d", counts[k], k, m.Counts[k])
-		}
 	}
 	if _, err := (&edit.Service{Store: st}).Reindex(ctx); err != nil {
 		return m, fmt.Errorf("restore: rebuild the projections: %w", err)

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"maps"
 	"os"
 	"path/filepath"
 	"strings"
@@ -115,18 +116,28 @@ func TestRestoreRefusesDamage(t *testing.T) {
 	if err := json.Unmarshal(data, &m); err != nil {
 		t.Fatal(err)
 	}
-	m.SHA256 = strings.Repeat("0", 64)
-	data, _ = json.Marshal(m)
-	if err := os.WriteFile(path, data, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	dst := storetest.DSN(t, store.SQLite)
-	err := run(ctx, []string{"restore", dir, "--database", dst}, nil, io.Discard, io.Discard)
-	if err == nil || !strings.Contains(err.Error(), "damaged") {
-		t.Fatalf("restore of a damaged dump: %v", err)
-	}
-	if n := count(t, dst, `SELECT COUNT(*) FROM entities`); n != 0 {
-		t.Errorf("a refused restore left %d entities", n)
+	for _, tt := range []struct {
+		name, want string
+		change     func(m *Manifest)
+	}{
+		{"checksum", "damaged", func(m *Manifest) { m.SHA256 = strings.Repeat("0", 64) }},
+		{"count", "the manifest says", func(m *Manifest) { m.Counts["entities"]++ }},
+	} {
+		changed := m
+		changed.Counts = maps.Clone(m.Counts)
+		tt.change(&changed)
+		data, _ := json.Marshal(changed)
+		if err := os.WriteFile(path, data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		dst := storetest.DSN(t, store.SQLite)
+		err := run(ctx, []string{"restore", dir, "--database", dst}, nil, io.Discard, io.Discard)
+		if err == nil || !strings.Contains(err.Error(), tt.want) {
+			t.Fatalf("restore of a dump whose %s is wrong: %v, want %q", tt.name, err, tt.want)
+		}
+		if n := count(t, dst, `SELECT COUNT(*) FROM entities`); n != 0 {
+			t.Errorf("a restore refused for its %s left %d entities", tt.name, n)
+		}
 	}
 	if err := run(ctx, []string{"dump", filepath.Join(t.TempDir(), "x"), "--database", filepath.Join(t.TempDir(), "missing.db")}, nil, io.Discard, io.Discard); err == nil {
 		t.Error("a dump of a missing store succeeded")

@@ -55,13 +55,7 @@ type ChangesetEntity struct {
 }
 
 // changesetFields are the JSON names of Changeset's fields, which fields may pick.
-var changesetFields = func() []string {
-	var out []string
-	for _, f := range fieldsOf(reflect.TypeFor[Changeset]()) {
-		out = append(out, f.name)
-	}
-	return out
-}()
+var changesetFields = fieldNamesOf(reflect.TypeFor[Changeset]())
 
 // changesetURL is the API address of a changeset.
 func changesetURL(id int64) string { return Prefix + "/changesets/" + strconv.FormatInt(id, 10) }

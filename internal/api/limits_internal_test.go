@@ -2,6 +2,7 @@ package api
 
 import (
 	"context"
+	"slices"
 	"testing"
 	"time"
 
@@ -42,7 +43,7 @@ func TestHitCounterAcrossInstances(t *testing.T) {
 			// after its last write, and then sees them all.
 			got := []int{count(&b, 1300*time.Millisecond), count(&b, 1400*time.Millisecond), count(&a, 1500*time.Millisecond),
 				count(&b, 1600*time.Millisecond), count(&a, 2200*time.Millisecond)}
-			if want := []int{8, 9, 7, 10, 12}; !equal(got, want) {
+			if want := []int{8, 9, 7, 10, 12}; !slices.Equal(got, want) {
 				t.Errorf("counts near the budget %v, want %v", got, want)
 			}
 			// A new window starts from nothing.
@@ -51,16 +52,4 @@ func TestHitCounterAcrossInstances(t *testing.T) {
 			}
 		})
 	}
-}
-
-func equal(a, b []int) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }

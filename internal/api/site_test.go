@@ -257,7 +257,7 @@ func (s *site) problem(path string, status int) map[string]any {
 	s.t.Helper()
 	var p map[string]any
 	s.get(path, status).decode(s.t, &p)
-	if p["status"] != float64(status) || p["detail"] == "" {
+	if detail, _ := p["detail"].(string); p["status"] != float64(status) || detail == "" {
 		s.t.Errorf("GET %s: problem %v", path, p)
 	}
 	return p

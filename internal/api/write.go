@@ -220,7 +220,7 @@ func editor(w http.ResponseWriter, r *http.Request) (*accounts.Token, error) {
 // readJSON decodes a request's JSON body strictly: one object, of at most MaxWriteBody bytes,
 // with no field the type does not have and every value of its field's type.
 func readJSON(w http.ResponseWriter, r *http.Request, v any) error {
-	if ct := r.Header.Get("Content-Type"); ct != "application/json" && !bytesHasPrefix(ct, "application/json;") {
+	if ct := r.Header.Get("Content-Type"); ct != "application/json" && !strings.HasPrefix(ct, "application/json;") {
 		return fmt.Errorf("%w: send the body as application/json", web.ErrBadRequest)
 	}
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxWriteBody))
@@ -231,8 +231,6 @@ func readJSON(w http.ResponseWriter, r *http.Request, v any) error {
 	}
 	return strictJSON(body, v, "")
 }
-
-func bytesHasPrefix(s, p string) bool { return len(s) >= len(p) && s[:len(p)] == p }
 
 // strictJSON decodes data into v refusing unknown fields, wrong types and trailing data; at
 // names the value in messages.

@@ -156,7 +156,7 @@ func TestWritesTakeReadForms(t *testing.T) {
 			body := raw(t, api.EntityWrite{Summary: tc.name, Document: raw(t, m)})
 			var p map[string]any
 			s.send("PUT", fmt.Sprintf("/api/v1/works/%d", l.memories), modToken, "application/json", string(body), tc.status).decode(t, &p)
-			if p["detail"] == "" {
+			if detail, _ := p["detail"].(string); detail == "" {
 				t.Errorf("%s: problem %v", tc.name, p)
 			}
 		}

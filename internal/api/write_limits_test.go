@@ -113,7 +113,7 @@ func TestBadWrites(t *testing.T) {
 			p := s.send(c.method, c.path, tok, c.ctype, c.body, c.want)
 			var doc map[string]any
 			p.decode(t, &doc)
-			if doc["status"] != float64(c.want) || doc["detail"] == "" {
+			if detail, _ := doc["detail"].(string); doc["status"] != float64(c.want) || detail == "" {
 				t.Errorf("%s %s %.60s: problem %v", c.method, c.path, c.body, doc)
 			}
 		}

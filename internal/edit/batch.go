@@ -177,10 +177,9 @@ func (b *Batch) Apply(ctx context.Context, author int64, summary string, propose
 	if err != nil {
 		return Result{}, err
 	}
-	created := changes.created
 	if res.Status == store.StatusAccepted {
 		b.accepted = true
-		maps.Copy(b.kinds, created)
+		maps.Copy(b.kinds, changes.created)
 	}
 	return res, nil
 }

@@ -313,12 +313,28 @@ func (c *Changes) Create(ctx context.Context, kind wiki.Kind, doc wiki.Document)
 	return id, c.write(ctx, store.Entity{ID: id, Kind: kind}, doc)
 }
 
+// ofKind refuses a document that is not of the type of entity e's documents: a person's
+// document cannot become a work's next revision.
+func ofKind(e store.Entity, doc wiki.Document) error {
+	want, err := wiki.New(e.Kind)
+	if err != nil {
+		return err
+	}
+	if reflect.TypeOf(doc) != reflect.TypeOf(want) {
+		return wiki.Invalid("%s is a %s: the document given for it is not one", e.Name, e.Kind)
+	}
+	return nil
+}
+
 // Update proposes doc as entity id's next document, made from revision base. When the entity has
 // moved past base, the change from base to doc is merged into the current document field by
 // field; a field both changed differently fails the whole changeset with a *ConflictError.
 func (c *Changes) Update(ctx context.Context, id int64, base int, doc wiki.Document) error {
 	if p, ok := c.proposed[id]; ok {
 		// A second change to an entity this changeset already proposes a document for.
+		if err := ofKind(p.entity, doc); err != nil {
+			return err
+		}
 		if err := c.check(ctx, id, doc); err != nil {
 			return err
 		}
@@ -330,6 +346,9 @@ func (c *Changes) Update(ctx context.Context, id int64, base int, doc wiki.Docum
 	}
 	if e.Head == 0 {
 		return fmt.Errorf("edit: entity %d: %w", id, store.ErrNotFound)
+	}
+	if err := ofKind(e, doc); err != nil {
+		return err
 	}
 	if e.Locked && !c.role.Can(auth.EditLocked) {
 		return refused("“%s” is locked: only trusted editors can change it.", e.Name)

@@ -432,3 +432,31 @@ func TestBatchKindsAcrossBatches(t *testing.T) {
 		}
 	})
 }
+
+// A document of another type cannot become an entity's next revision, whoever calls Update.
+func TestUpdateRefusesAnotherKind(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		svc := &edit.Service{Store: s}
+		ann := mustUser(t, s, "ann")
+		var work int64
+		if _, err := svc.Apply(ctx, ann, "made", func(c *edit.Changes) error {
+			var err error
+			work, err = c.Create(ctx, wiki.KindWork, &wiki.Work{Name: "Memories", Medium: wiki.MediumFilm})
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
+		_, err := svc.Apply(ctx, ann, "a person onto a work", func(c *edit.Changes) error {
+			return c.Update(ctx, work, 1, &wiki.Person{Name: "Katsuhiro Otomo"})
+		})
+		var ve *wiki.ValidationError
+		if !errors.As(err, &ve) {
+			t.Fatalf("a person's document for a work: %v, want a validation error", err)
+		}
+		e, err := s.Entity(ctx, work)
+		if err != nil || e.Head != 1 || e.Name != "Memories" {
+			t.Errorf("the work after the refused edit: %+v (%v)", e, err)
+		}
+	})
+}

@@ -321,5 +321,3 @@ func (s *Service) Like(ctx context.Context, actor store.User, listID int64, like
 		return tx.SetReaderListLike(ctx, listID, actor.ID, like)
 	})
 }
-
-func errorsIsNotFound(err error) bool { return errors.Is(err, store.ErrNotFound) }

@@ -126,6 +126,9 @@ func TestLists(t *testing.T) {
 			if got := order(); !cmp.Equal(got, []int64{a, b, c, p}) {
 				t.Errorf("added: %v", got)
 			}
+			if _, items, err := w.svc.List(ctx, &w.bo, id); err != nil || items[0].Note != "the best" {
+				t.Errorf("the note of a page added again: %+v (%v)", items, err)
+			}
 			must := func(err error) {
 				t.Helper()
 				if err != nil {

@@ -281,7 +281,7 @@ func (s *Service) ImportMAL(ctx context.Context, actor store.User, r io.Reader) 
 			}
 			old, err := tx.Tracking(ctx, actor.ID, workID)
 			switch {
-			case errorsIsNotFound(err):
+			case errors.Is(err, store.ErrNotFound):
 				if n++; n > MaxTracked {
 					return refused("This export would make you track more than %d works, the most an account may track. Nothing was imported.", MaxTracked)
 				}

@@ -2,6 +2,7 @@ package lists
 
 import (
 	"context"
+	"errors"
 	"strconv"
 	"strings"
 
@@ -126,7 +127,7 @@ func (s *Service) Track(ctx context.Context, actor store.User, workID int64, in 
 			return err
 		}
 		if _, err := tx.Tracking(ctx, actor.ID, w.ID); err != nil {
-			if !errorsIsNotFound(err) {
+			if !errors.Is(err, store.ErrNotFound) {
 				return err
 			}
 			n, err := tx.CountTracking(ctx, actor.ID)

@@ -145,12 +145,14 @@ func each(ctx context.Context, c *conn, q string, fn func(*sql.Rows) error) erro
 var ErrNotEmptyWiki = errors.New("store: restore: the store already holds accounts or pages")
 
 // Restore loads the lines next gives (io.EOF after the last) into an empty store, in one
-// transaction, keeping every id. check, when not nil, is called after the last line and before
-// the commit: its error (a checksum that does not match) undoes the whole restore. Authors come
+// transaction, keeping every id. check, when not nil, is called with how many of each kind of
+// line were restored after the last line and before the commit: its error (a checksum or a
+// count that does not match) undoes the whole restore. Authors come
 // back as editors without a password, who cannot sign in until an administrator gives them one.
 // The projections are not rebuilt here: run edit.Service.Reindex afterwards.
-func (s *Store) Restore(ctx context.Context, next func() (DumpLine, error), check func() error) (map[string]int, error) {
+func (s *Store) Restore(ctx context.Context, next func() (DumpLine, error), check func(counts map[string]int) error) (map[string]int, error) {
 	counts := map[string]int{}
+	kinds := map[int64]wiki.Kind{}
 	err := s.Tx(ctx, func(tx *Tx) error {
 		for _, t := range []string{"users", "entities", "changesets", "revisions"} {
 			var one int
@@ -168,12 +170,12 @@ func (s *Store) Restore(ctx context.Context, next func() (DumpLine, error), chec
 			} else if err != nil {
 				return err
 			}
-			if err := tx.restoreLine(ctx, l, counts); err != nil {
+			if err := tx.restoreLine(ctx, l, counts, kinds); err != nil {
 				return err
 			}
 		}
 		if check != nil {
-			if err := check(); err != nil {
+			if err := check(counts); err != nil {
 				return err
 			}
 		}
@@ -185,7 +187,9 @@ func (s *Store) Restore(ctx context.Context, next func() (DumpLine, error), chec
 	return counts, err
 }
 
-func (tx *Tx) restoreLine(ctx context.Context, l DumpLine, counts map[string]int) error {
+// restoreLine restores one line, counting it; kinds holds the kinds of the entities restored,
+// which come before their revisions.
+func (tx *Tx) restoreLine(ctx context.Context, l DumpLine, counts map[string]int, kinds map[int64]wiki.Kind) error {
 	var err error
 	switch {
 	case l.User != nil && l.Changeset == nil && l.Entity == nil && l.Revision == nil:
@@ -204,6 +208,7 @@ func (tx *Tx) restoreLine(ctx context.Context, l DumpLine, counts map[string]int
 			return fmt.Errorf("store: restore: entity %d: kind %q, head %d", e.ID, e.Kind, e.Head)
 		}
 		counts["entities"]++
+		kinds[e.ID] = e.Kind
 		locked := 0
 		if e.Locked {
 			locked = 1
@@ -213,9 +218,9 @@ func (tx *Tx) restoreLine(ctx context.Context, l DumpLine, counts map[string]int
 			e.ID, e.Kind, e.Head, e.Name, NameKey(e.Name), e.Segment, locked, e.MergedInto, e.CreatedAt, e.UpdatedAt)
 	case l.Revision != nil:
 		r := l.Revision
-		var kind wiki.Kind
-		if err := tx.queryRow(ctx, `SELECT kind FROM entities WHERE id = ?`, r.Entity).Scan(&kind); err != nil {
-			return fmt.Errorf("store: restore: revision %d of %d: no entity before it: %w", r.Number, r.Entity, tx.mapErr(err))
+		kind, ok := kinds[r.Entity]
+		if !ok {
+			return fmt.Errorf("store: restore: revision %d of %d: no entity before it: %w", r.Number, r.Entity, ErrNotFound)
 		}
 		if _, err := wiki.Decode(kind, r.Document); err != nil {
 			return fmt.Errorf("store: restore: revision %d of %d: %w", r.Number, r.Entity, err)

@@ -135,10 +135,3 @@ func (c *conn) ChangesAfter(ctx context.Context, after int64, limit int) ([]Chan
 	}
 	return out, rows.Err()
 }
-
-// LastFeed is the feed number of the latest accepted revision, 0 when there is none.
-func (c *conn) LastFeed(ctx context.Context) (int64, error) {
-	var n int64
-	err := c.queryRow(ctx, `SELECT COALESCE(MAX(feed), 0) FROM revisions`).Scan(&n)
-	return n, c.mapErr(err)
-}

@@ -76,25 +76,13 @@ func sampleGrams(ctx context.Context, c *conn) (map[string]int32, error) {
 	}
 	defer list.Close()
 	all := map[string]int32{}
-	var starts []int
-	var seen []string
 	for list.Next() {
 		var key string
 		if err := list.Scan(&key); err != nil {
 			return nil, err
 		}
-		// The trigrams are slices of the key, made without copying, each counted once a key.
-		starts = starts[:0]
-		for i := range key {
-			starts = append(starts, i)
-		}
-		starts = append(starts, len(key))
-		seen = seen[:0]
-		for i := 0; i+3 < len(starts); i++ {
-			if g := key[starts[i]:starts[i+3]]; !slices.Contains(seen, g) {
-				seen = append(seen, g)
-				all[g]++
-			}
+		for _, g := range trigrams(key) {
+			all[g]++
 		}
 	}
 	if err := list.Err(); err != nil {

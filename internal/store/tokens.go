@@ -33,8 +33,12 @@ const tokenColumns = `id, user_id, name, token_hash, scopes, created_at, last_us
 
 func scanToken(row interface{ Scan(...any) error }) (APIToken, error) {
 	var t APIToken
-	err := row.Scan(&t.ID, &t.UserID, &t.Name, &t.TokenHash, &t.Scopes, &t.CreatedAt, &t.LastUsedAt)
+	err := row.Scan(tokenFields(&t)...)
 	return t, err
+}
+
+func tokenFields(t *APIToken) []any {
+	return []any{&t.ID, &t.UserID, &t.Name, &t.TokenHash, &t.Scopes, &t.CreatedAt, &t.LastUsedAt}
 }
 
 // APITokensOf lists an account's tokens, newest first.
@@ -62,15 +66,16 @@ func (c *conn) CountAPITokens(ctx context.Context, userID int64) (int, error) {
 	return n, c.mapErr(err)
 }
 
-// APITokenByHash finds a token by the hash of its secret, with its account.
+// APITokenByHash finds a token by the hash of its secret, with its account, in one query: every
+// API request with a token asks.
 func (c *conn) APITokenByHash(ctx context.Context, hash string) (APIToken, User, error) {
+	var t APIToken
 	var u User
-	t, err := scanToken(c.queryRow(ctx, `SELECT `+tokenColumns+` FROM api_tokens WHERE token_hash = ?`, hash))
+	err := c.queryRow(ctx, `SELECT `+prefixed("t", tokenColumns)+`, `+prefixed("u", userColumns)+`
+		FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.token_hash = ?`, hash).
+		Scan(append(tokenFields(&t), userFields(&u)...)...)
 	if err != nil {
 		return APIToken{}, User{}, fmt.Errorf("store: api token: %w", c.mapErr(err))
-	}
-	if u, err = c.UserByID(ctx, t.UserID); err != nil {
-		return APIToken{}, User{}, err
 	}
 	return t, u, nil
 }

@@ -41,6 +41,20 @@ type imageSlot struct {
 // imageURL is the address of a picture's rendition of the width (0: full size).
 func imageURL(hash string, width int) string { return images.URL(hash, width) }
 
+// thumbnails gives the address of a small copy of the main image of each of the pages ids that
+// has one, for lists of pages (search results, readers' lists).
+func (a *App) thumbnails(ctx context.Context, ids []int64) (map[int64]string, error) {
+	images, err := a.store.MainImages(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[int64]string, len(images))
+	for id, m := range images {
+		out[id] = viewImage(wiki.Image{Key: m.Hash, Width: m.Width, Height: m.Height}, 160).Src
+	}
+	return out, nil
+}
+
 // viewImage gives the addresses of the copies the upload made of im (those narrower than it),
 // Src being the widest of them no wider than preferred.
 func viewImage(im wiki.Image, preferred int) imageView {

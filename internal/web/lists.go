@@ -6,7 +6,6 @@ import (
 
 	"kioku/internal/lists"
 	"kioku/internal/store"
-	"kioku/internal/wiki"
 )
 
 // The pages and forms of readers' lists. What a list may hold, and who may change it, is
@@ -101,18 +100,15 @@ func (a *App) ShowList(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	data := listPage{List: l, Items: items, Thumbs: map[int64]string{}}
 	ids := make([]int64, len(items))
 	for i, it := range items {
 		ids[i] = it.Entity.ID
 	}
-	thumbs, err := a.store.MainImages(ctx, ids)
+	thumbs, err := a.thumbnails(ctx, ids)
 	if err != nil {
 		return err
 	}
-	for id, m := range thumbs {
-		data.Thumbs[id] = viewImage(wiki.Image{Key: m.Hash, Width: m.Width, Height: m.Height}, 160).Src
-	}
+	data := listPage{List: l, Items: items, Thumbs: thumbs}
 	if s != nil {
 		data.CSRF, data.Owner, data.CanLike = s.CSRFToken, s.User.ID == l.UserID, s.User.ID != l.UserID
 		if data.CanLike {

@@ -148,15 +148,12 @@ func (a *App) Search(w http.ResponseWriter, r *http.Request) error {
 		for i, x := range res.Results {
 			ids[i] = x.ID
 		}
-		thumbs, err := a.store.MainImages(r.Context(), ids)
+		thumbs, err := a.thumbnails(r.Context(), ids)
 		if err != nil {
 			return err
 		}
 		for _, x := range res.Results {
-			sr := searchResult{Result: x, Parts: search.Highlight(x.Matched.Text, q.Text)}
-			if m, ok := thumbs[x.ID]; ok {
-				sr.Thumb = viewImage(wiki.Image{Key: m.Hash, Width: m.Width, Height: m.Height}, 160).Src
-			}
+			sr := searchResult{Result: x, Parts: search.Highlight(x.Matched.Text, q.Text), Thumb: thumbs[x.ID]}
 			p.Results = append(p.Results, sr)
 		}
 		pageURL := func(n int) string {

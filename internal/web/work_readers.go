@@ -158,10 +158,10 @@ func (c *partCache) putOwn(user, work int64, gen uint64, o cachedOwn) {
 	c.own[ownKey{user, work}] = o
 }
 
+// cachedPart is a work's shared part, read at shared.at, with its rendering.
 type cachedPart struct {
 	shared readersShared
 	html   []byte
-	at     time.Time
 }
 
 func (c *partCache) get(id int64) (cachedPart, uint64, bool) {
@@ -199,8 +199,7 @@ func (c *partCache) clear() {
 // read. A signed-in reader's page needs the database for its own parts anyway.
 func (a *App) sharedPart(r *http.Request, id int64, anonymous bool) (readersShared, []byte, error) {
 	p, gen, ok := a.parts.get(id)
-	if ok && time.Since(p.at) < readersFresh {
-		p.shared.at = p.at
+	if ok && time.Since(p.shared.at) < readersFresh {
 		return p.shared, p.html, nil
 	}
 	ctx := r.Context()
@@ -209,7 +208,7 @@ func (a *App) sharedPart(r *http.Request, id int64, anonymous bool) (readersShar
 		var html []byte
 		if html, err = a.renderReaders(readersView{readersShared: fresh}); err == nil {
 			fresh.at = time.Now()
-			a.parts.put(id, gen, cachedPart{shared: fresh, html: html, at: fresh.at})
+			a.parts.put(id, gen, cachedPart{shared: fresh, html: html})
 			return fresh, html, nil
 		}
 	}
