@@ -42,7 +42,18 @@ func (s *Service) batch(ctx context.Context, fast bool, fn func(b *Batch) error)
 		if b.kinds, feed, err = s.kinds.take(ctx, tx); err != nil {
 			return err
 		}
-		err = tx.WithLargeCache(ctx, 64, func() error { return fn(b) })
+		err = tx.WithLargeCache(ctx, 64, func() error {
+			if !fast {
+				return fn(b)
+			}
+			// A FastBatch's writes are made behind it: it builds the next pages while SQLite
+			// writes the last. A write that fails fails the batch, as a changeset would.
+			err := tx.WriteBehind(ctx, func() error { return fn(b) })
+			if b.failed == nil && tx.WriteFailed() {
+				b.failed = fmt.Errorf("%w: %w", ErrBatchFailed, err)
+			}
+			return err
+		})
 		if b.failed != nil {
 			return b.failed // whatever fn made of it
 		}
@@ -167,7 +178,9 @@ func (b *Batch) Apply(ctx context.Context, author int64, summary string, propose
 		return Result{}, b.failed
 	case b.fast:
 		err = b.tx.WithoutSavepoint(ctx, apply)
-		if err != nil && changes != nil && (changes.changeset != 0 || len(changes.created) > 0) {
+		// A changeset that wrote fails the batch, and so does one that met the error of an
+		// earlier changeset's write made behind it.
+		if err != nil && (changes != nil && (changes.changeset != 0 || len(changes.created) > 0) || b.tx.WriteFailed()) {
 			b.failed = fmt.Errorf("%w: %w", ErrBatchFailed, err)
 			return Result{}, b.failed
 		}

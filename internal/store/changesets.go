@@ -210,21 +210,19 @@ func (tx *Tx) ReviewChangeset(ctx context.Context, id int64, status string, revi
 // SetChangesetSummary replaces a changeset's summary: one written from its changes when its
 // author gave none.
 func (tx *Tx) SetChangesetSummary(ctx context.Context, id int64, summary string) error {
-	_, err := tx.exec(ctx, `UPDATE changesets SET summary = ? WHERE id = ?`, summary, id)
-	return err
+	return tx.write(ctx, `UPDATE changesets SET summary = ? WHERE id = ?`, summary, id)
 }
 
 // SetChangesetPoints records the points of a changeset accepted at once.
 func (tx *Tx) SetChangesetPoints(ctx context.Context, id int64, points int) error {
-	_, err := tx.exec(ctx, `UPDATE changesets SET points = ? WHERE id = ?`, points, id)
-	return err
+	return tx.write(ctx, `UPDATE changesets SET points = ? WHERE id = ?`, points, id)
 }
 
 // CreditAuthor counts an accepted changeset and its points to its author, and makes an editor a
 // trusted editor once they have trustAfter accepted changesets (never, when trustAfter is 0).
 // It reports whether the author was promoted.
 func (tx *Tx) CreditAuthor(ctx context.Context, userID int64, points, trustAfter int) (promoted bool, err error) {
-	if _, err := tx.exec(ctx, `UPDATE users SET accepted_edits = accepted_edits + 1, points = points + ? WHERE id = ?`,
+	if err := tx.write(ctx, `UPDATE users SET accepted_edits = accepted_edits + 1, points = points + ? WHERE id = ?`,
 		points, userID); err != nil {
 		return false, fmt.Errorf("store: credit user %d: %w", userID, err)
 	}

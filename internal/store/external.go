@@ -31,7 +31,7 @@ func (tx *Tx) ReplaceExternalIDs(ctx context.Context, id int64, ids []wiki.Exter
 		q.WriteString("(?, ?, ?)")
 		args = append(args, x.Site, x.ID, id)
 	}
-	if _, err := tx.exec(ctx, q.String(), args...); err != nil {
+	if err := tx.write(ctx, q.String(), args...); err != nil {
 		return fmt.Errorf("store: external ids of %d: %w", id, err)
 	}
 	return nil
@@ -129,7 +129,7 @@ func (tx *Tx) ReplaceWorkFacts(ctx context.Context, id int64, f *WorkFacts, fres
 	if f == nil {
 		return nil
 	}
-	_, err := tx.exec(ctx, `INSERT INTO works (entity_id, medium, start_date, end_date, episodes, original_title)
+	err := tx.write(ctx, `INSERT INTO works (entity_id, medium, start_date, end_date, episodes, original_title)
 		VALUES (?, ?, ?, ?, ?, ?)`, id, string(f.Medium), f.StartDate, f.EndDate, f.Episodes, f.OriginalTitle)
 	if err != nil {
 		return fmt.Errorf("store: facts of %d: %w", id, err)
@@ -195,7 +195,7 @@ func (c *conn) ImportRecords(ctx context.Context, source string) (map[string]Imp
 
 // PutImportRecord records what a record gave, replacing what it gave before.
 func (tx *Tx) PutImportRecord(ctx context.Context, r ImportRecord) error {
-	_, err := tx.exec(ctx, `INSERT INTO import_records (source, record, entity_id, version, hash, contribution, updated_at)
+	err := tx.write(ctx, `INSERT INTO import_records (source, record, entity_id, version, hash, contribution, updated_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (source, record) DO UPDATE SET entity_id = excluded.entity_id, version = excluded.version,
 			hash = excluded.hash, contribution = excluded.contribution, updated_at = excluded.updated_at`,

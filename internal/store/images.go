@@ -82,7 +82,7 @@ func (tx *Tx) ReplaceMainImage(ctx context.Context, id int64, m *MainImage, fres
 	if m == nil {
 		return nil
 	}
-	if _, err := tx.exec(ctx, `INSERT INTO main_images (entity_id, hash, width, height) VALUES (?, ?, ?, ?)`,
+	if err := tx.write(ctx, `INSERT INTO main_images (entity_id, hash, width, height) VALUES (?, ?, ?, ?)`,
 		id, m.Hash, m.Width, m.Height); err != nil {
 		return fmt.Errorf("store: main image of %d: %w", id, err)
 	}

@@ -81,6 +81,8 @@ type Tx struct {
 	accepted int
 	// bulk is its store's count of bulk loads under way.
 	bulk *atomic.Int32
+	// behindErr is the error of the write made behind that failed (WriteBehind), if one did.
+	behindErr error
 }
 
 // querier is what database/sql's DB and Tx have in common.
@@ -106,6 +108,8 @@ type conn struct {
 	shared *sharedStmts
 	// grams estimates how common each trigram is in the search keys (PostgreSQL only).
 	grams *gramCounts
+	// later is set while a transaction's writes are made behind it (WriteBehind).
+	later *writeBehind
 }
 
 // sharedStmts caches, on SQLite, the statements a store runs outside transactions: pages run the
@@ -236,6 +240,9 @@ func (s *Store) Tx(ctx context.Context, fn func(tx *Tx) error) error {
 		grams: gramState{from: -1}, echoes: s.echoes, bulk: s.bulk}
 	err = fn(tx)
 	if err == nil {
+		err = tx.behindErr
+	}
+	if err == nil {
 		err = tx.writeSearchTerms(ctx)
 	}
 	if err == nil {
@@ -288,6 +295,14 @@ func (c *conn) rebind(query string) string {
 }
 
 func (c *conn) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	if err := c.wait(); err != nil {
+		return nil, err
+	}
+	return c.execNow(ctx, query, args...)
+}
+
+// execNow runs a statement at once, even when the transaction writes behind: for the writer.
+func (c *conn) execNow(ctx context.Context, query string, args ...any) (sql.Result, error) {
 	if st := c.stmt(ctx, query); st != nil {
 		res, err := st.ExecContext(ctx, args...)
 		return res, c.mapErr(err)
@@ -297,6 +312,9 @@ func (c *conn) exec(ctx context.Context, query string, args ...any) (sql.Result,
 }
 
 func (c *conn) query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	if err := c.wait(); err != nil {
+		return nil, err
+	}
 	if st := c.stmt(ctx, query); st != nil {
 		rows, err := st.QueryContext(ctx, args...)
 		return rows, c.mapErr(err)
@@ -305,11 +323,28 @@ func (c *conn) query(ctx context.Context, query string, args ...any) (*sql.Rows,
 	return rows, c.mapErr(err)
 }
 
-func (c *conn) queryRow(ctx context.Context, query string, args ...any) *sql.Row {
-	if st := c.stmt(ctx, query); st != nil {
-		return st.QueryRowContext(ctx, args...)
+// row is the one row a query found, or the error that kept it from running.
+type row struct {
+	*sql.Row
+	err error
+}
+
+// Scan copies the row's columns into dest, as sql.Row's does.
+func (r row) Scan(dest ...any) error {
+	if r.err != nil {
+		return r.err
 	}
-	return c.q.QueryRowContext(ctx, c.rebind(query), args...)
+	return r.Row.Scan(dest...)
+}
+
+func (c *conn) queryRow(ctx context.Context, query string, args ...any) row {
+	if err := c.wait(); err != nil {
+		return row{err: err}
+	}
+	if st := c.stmt(ctx, query); st != nil {
+		return row{Row: st.QueryRowContext(ctx, args...)}
+	}
+	return row{Row: c.q.QueryRowContext(ctx, c.rebind(query), args...)}
 }
 
 // stmt returns the prepared statement for query of the transaction, or outside one of the
@@ -391,7 +426,7 @@ func (c *conn) insertRows(ctx context.Context, insert, tuple string, n, most int
 		for i := done; i < done+size; i++ {
 			args = row(i, args)
 		}
-		if _, err := c.exec(ctx, insert+strings.TrimSuffix(strings.Repeat(tuple+", ", size), ", "), args...); err != nil {
+		if err := c.write(ctx, insert+strings.TrimSuffix(strings.Repeat(tuple+", ", size), ", "), args...); err != nil {
 			return err
 		}
 		done += size
