@@ -179,6 +179,19 @@ func TestTrackingAndScores(t *testing.T) {
 		if res := anon.get(path); res.Header.Get("ETag") == etag {
 			t.Errorf("the page's ETag stayed %s when a score changed", etag)
 		}
+		// Nothing changed since: the cached page comes whole, with the same ETag, and a reader
+		// who has it is told so.
+		first, body := anon.fetch(path, nil)
+		again, same := anon.fetch(path, nil)
+		etag = first.Header.Get("ETag")
+		if again.Header.Get("ETag") != etag || !bytes.Equal(body, same) || first.ContentLength != int64(len(body)) ||
+			!bytes.HasSuffix(bytes.TrimSpace(body), []byte("</html>")) {
+			t.Errorf("the page twice: ETag %s then %s, %d bytes (Content-Length %d) then %d",
+				etag, again.Header.Get("ETag"), len(body), first.ContentLength, len(same))
+		}
+		if res, _ := anon.fetch(path, http.Header{"If-None-Match": {etag}}); res.StatusCode != http.StatusNotModified {
+			t.Errorf("the page with its ETag: status %d, want 304", res.StatusCode)
+		}
 		doc := anon.page(path, http.StatusOK)
 		if got := doc.Find("#mean-score").Text(); got != "8.00" {
 			t.Errorf("mean = %q, want 8.00 (10, 9, 9, 7, 5)", got)

@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"html/template"
 	"net/http"
+	"strconv"
 	"sync"
 	"sync/atomic"
 
@@ -56,6 +57,9 @@ type cachedPage struct {
 	generation uint64
 	etag       string
 	body       []byte
+	// readers is where a work's readers' part goes in body, found when the page was kept:
+	// a page served from the cache is not searched for it again.
+	readers slotSpan
 }
 
 // maxCachedPages and maxCachedBytes bound the cache's memory; past either, the cache starts
@@ -89,10 +93,10 @@ func (c *pageCache) get(key string) (cachedPage, bool) {
 }
 
 // put stores a page rendered at generation gen, read before rendering began, so that a page
-// rendered from data an edit has since replaced is never served as current.
-func (c *pageCache) put(key string, gen uint64, body []byte) cachedPage {
-	sum := sha256.Sum256(body)
-	p := cachedPage{generation: gen, etag: `"` + hex.EncodeToString(sum[:12]) + `"`, body: body}
+// rendered from data an edit has since replaced is never served as current. readers is where
+// the page's readers' part goes, if it has one.
+func (c *pageCache) put(key string, gen uint64, body []byte, readers slotSpan) cachedPage {
+	p := cachedPage{generation: gen, etag: etag(body), body: body, readers: readers}
 	c.mu.Lock()
 	if len(c.pages) >= maxCachedPages || c.bytes+len(body) > maxCachedBytes {
 		c.pages, c.bytes = make(map[string]cachedPage), 0
@@ -147,16 +151,40 @@ func (c *pageCache) putEntity(path string, gen uint64, e store.Entity) {
 	c.mu.Unlock()
 }
 
+// etag is the entity tag of a page made of parts: a hash of them.
+func etag(parts ...[]byte) string {
+	h := sha256.New()
+	for _, p := range parts {
+		h.Write(p)
+	}
+	return `"` + hex.EncodeToString(h.Sum(nil)[:12]) + `"`
+}
+
 // serve writes a cached page, answering 304 when the reader already has it.
 func (p cachedPage) serve(w http.ResponseWriter, r *http.Request) error {
+	return servePage(w, r, p.etag, p.body)
+}
+
+// servePage writes a page made of parts, with its entity tag, answering 304 when the reader
+// already has it.
+func servePage(w http.ResponseWriter, r *http.Request, tag string, parts ...[]byte) error {
 	h := w.Header()
 	h.Set("Content-Type", "text/html; charset=utf-8")
-	h.Set("ETag", p.etag)
+	h.Set("ETag", tag)
 	h.Set("Cache-Control", "no-cache")
-	if r.Header.Get("If-None-Match") == p.etag {
+	if r.Header.Get("If-None-Match") == tag {
 		w.WriteHeader(http.StatusNotModified)
 		return nil
 	}
-	_, err := w.Write(p.body)
-	return err
+	n := 0
+	for _, p := range parts {
+		n += len(p)
+	}
+	h.Set("Content-Length", strconv.Itoa(n))
+	for _, p := range parts {
+		if _, err := w.Write(p); err != nil {
+			return err
+		}
+	}
+	return nil
 }

@@ -122,7 +122,7 @@ func (a *App) cached(w http.ResponseWriter, r *http.Request, key string, render 
 		return err
 	}
 	if anonymous {
-		return a.serveCached(w, r, a.cache.put(key, gen, body))
+		return a.serveCached(w, r, a.cache.put(key, gen, body, a.readers.find(body)))
 	}
 	if body, err = a.fillReaders(r, body); err != nil {
 		return err

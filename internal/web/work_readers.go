@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"crypto/rand"
-	"crypto/sha256"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -39,60 +38,74 @@ func (s readerSlot) mark(id int64) template.HTML {
 	return template.HTML(s.prefix + strconv.FormatInt(id, 10) + slotEnd)
 }
 
-// find returns the span of the mark in page and the work it names; ok is false when the page
-// has none.
-func (s readerSlot) find(page []byte) (start, end int, id int64, ok bool) {
-	start = bytes.Index(page, []byte(s.prefix))
+// slotSpan is where the readers' part of work goes in a page: in place of bytes start to end.
+// work is 0 when the page has no mark.
+type slotSpan struct {
+	start, end int
+	work       int64
+}
+
+// find returns where the mark is in page; its work is 0 when the page has none.
+func (s readerSlot) find(page []byte) slotSpan {
+	start := bytes.Index(page, []byte(s.prefix))
 	if start < 0 {
-		return 0, 0, 0, false
+		return slotSpan{}
 	}
 	rest := page[start+len(s.prefix):]
 	n := bytes.Index(rest, []byte(slotEnd))
 	if n < 0 {
-		return 0, 0, 0, false
+		return slotSpan{}
 	}
 	id, err := strconv.ParseInt(string(rest[:n]), 10, 64)
-	if err != nil {
-		return 0, 0, 0, false
+	if err != nil || id <= 0 {
+		return slotSpan{}
 	}
-	return start, start + len(s.prefix) + n + len(slotEnd), id, true
+	return slotSpan{start: start, end: start + len(s.prefix) + n + len(slotEnd), work: id}
 }
 
-// fillReaders puts into page, in place of its mark, the readers' part as it is now for the
-// request's reader. A page without a mark comes back as it is.
-func (a *App) fillReaders(r *http.Request, page []byte) ([]byte, error) {
-	start, end, id, ok := a.readers.find(page)
-	if !ok {
-		return page, nil
-	}
+// readersFor is work id's readers' part as it is now, for the request's reader.
+func (a *App) readersFor(r *http.Request, id int64) ([]byte, error) {
 	viewer := sessionFrom(r.Context())
 	shared, part, err := a.sharedPart(r, id, viewer == nil)
 	if err != nil {
 		return nil, err
 	}
 	if viewer != nil && shared.Work.ID != 0 {
-		if part, err = a.readersPart(r.Context(), shared, viewer); err != nil {
-			return nil, err
-		}
+		return a.readersPart(r.Context(), shared, viewer)
+	}
+	return part, nil
+}
+
+// fillReaders puts into page, in place of its mark, the readers' part as it is now for the
+// request's reader. A page without a mark comes back as it is.
+func (a *App) fillReaders(r *http.Request, page []byte) ([]byte, error) {
+	span := a.readers.find(page)
+	if span.work == 0 {
+		return page, nil
+	}
+	part, err := a.readersFor(r, span.work)
+	if err != nil {
+		return nil, err
 	}
 	out := make([]byte, 0, len(page)+len(part))
-	out = append(out, page[:start]...)
+	out = append(out, page[:span.start]...)
 	out = append(out, part...)
-	return append(out, page[end:]...), nil
+	return append(out, page[span.end:]...), nil
 }
 
 // serveCached serves a page of the cache, its readers' part filled for this request; its ETag
-// then covers the part too.
+// then covers the part too. The page is written around the part as it is, neither searched for
+// the mark nor copied nor hashed again: a work page with a long cast is tens of kilobytes.
 func (a *App) serveCached(w http.ResponseWriter, r *http.Request, p cachedPage) error {
-	if _, _, _, ok := a.readers.find(p.body); !ok {
+	span := p.readers
+	if span.work == 0 {
 		return p.serve(w, r)
 	}
-	body, err := a.fillReaders(r, p.body)
+	part, err := a.readersFor(r, span.work)
 	if err != nil {
 		return err
 	}
-	sum := sha256.Sum256(body) // the page as filled: its part changes while the page stays
-	return cachedPage{etag: `"` + hex.EncodeToString(sum[:12]) + `"`, body: body}.serve(w, r)
+	return servePage(w, r, etag([]byte(p.etag), part), p.body[:span.start], part, p.body[span.end:])
 }
 
 // readersFresh is how long what every reader sees of a work's scores and lists is kept.
