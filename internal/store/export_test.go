@@ -23,3 +23,11 @@ func (s *Store) SampleGrams(ctx context.Context) (map[string]int32, error) {
 
 // RarestInOrder picks the n rarest of grams by counts, in their order.
 var RarestInOrder = rarestInOrder
+
+// SetFewEdits sets how many edits people may have made for RecentWorks to find theirs from their
+// authors, and returns a function that puts the usual number back.
+func SetFewEdits(n int64) (restore func()) {
+	old := fewEdits
+	fewEdits = n
+	return func() { fewEdits = old }
+}

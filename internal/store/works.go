@@ -161,19 +161,47 @@ func (c *conn) WorkYears(ctx context.Context) ([]YearCount, error) {
 	return out, rows.Err()
 }
 
+// fewEdits is how many accepted edits people may have made for RecentWorks to find theirs from
+// their authors.
+var fewEdits int64 = 20_000
+
 // RecentWorks lists the works whose current revision is newest: by import accounts when
 // imported is set, else by people.
+//
+// A wiki filled by imports holds tens of thousands of works that people have not edited yet,
+// all more recently updated than those they have: walking the works newest first to find a
+// dozen that people edited would read every one. While people have made few edits, they are
+// found from their authors instead, which reads only those edits.
 func (c *conn) RecentWorks(ctx context.Context, imported bool, limit int) ([]WorkRow, error) {
-	op := "<>"
-	if imported {
-		op = "="
+	var list []WorkRow
+	var err error
+	var peoples int64
+	if !imported {
+		err = c.queryRow(ctx, `SELECT COALESCE(SUM(accepted_edits), 0) FROM users WHERE role <> ?`, "importer").Scan(&peoples)
 	}
-	list, err := c.workRows(ctx, `SELECT `+workRowColumns+` FROM entities e
-		JOIN works w ON w.entity_id = e.id
-		JOIN revisions r ON r.entity_id = e.id AND r.number = e.head
-		JOIN users u ON u.id = r.author_id
-		WHERE e.kind = ? AND e.head > 0 AND u.role `+op+` ?
-		ORDER BY e.updated_at DESC, e.id DESC LIMIT ?`, wiki.KindWork, "importer", limit)
+	switch {
+	case err != nil:
+	case !imported && peoples <= fewEdits:
+		// CROSS JOIN keeps SQLite's join order as written; PostgreSQL plans it as it likes.
+		list, err = c.workRows(ctx, `SELECT `+workRowColumns+` FROM users u
+			CROSS JOIN revisions r
+			CROSS JOIN entities e
+			CROSS JOIN works w
+			WHERE u.role <> ? AND u.accepted_edits > 0 AND r.author_id = u.id
+				AND e.id = r.entity_id AND e.head = r.number AND e.kind = ? AND w.entity_id = e.id
+			ORDER BY e.updated_at DESC, e.id DESC LIMIT ?`, "importer", wiki.KindWork, limit)
+	default:
+		op := "<>"
+		if imported {
+			op = "="
+		}
+		list, err = c.workRows(ctx, `SELECT `+workRowColumns+` FROM entities e
+			JOIN works w ON w.entity_id = e.id
+			JOIN revisions r ON r.entity_id = e.id AND r.number = e.head
+			JOIN users u ON u.id = r.author_id
+			WHERE e.kind = ? AND e.head > 0 AND u.role `+op+` ?
+			ORDER BY e.updated_at DESC, e.id DESC LIMIT ?`, wiki.KindWork, "importer", limit)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("store: recent works: %w", err)
 	}
