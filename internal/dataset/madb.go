@@ -74,6 +74,9 @@ type madbReader struct {
 	// Records that wait for records of other files: films for their series, packages for
 	// theirs. Everything else becomes a work or agent as soon as its file is read.
 	filmSeries, films, ovaSeries, packages []*madbHeld
+	// reissues holds the ids of the video package series that only reissue a work: none of
+	// their discs is a first appearance (mergeReissues).
+	reissues map[string]bool
 }
 
 // readMADB is ReadMADB that also returns the counts tests report.
@@ -102,7 +105,7 @@ func readMADB(paths ...string) (*Set, madbStats, error) {
 	if err := errors.Join(errs...); err != nil {
 		return nil, madbStats{}, err
 	}
-	r := &madbReader{set: &Set{Source: MADB}, roles: roles}
+	r := &madbReader{set: &Set{Source: MADB}, roles: roles, reissues: map[string]bool{}}
 	for _, p := range parts {
 		r.set.Read += p.set.Read
 		r.set.Works = append(r.set.Works, p.set.Works...)

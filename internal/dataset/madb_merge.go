@@ -63,6 +63,7 @@ func (r *madbReader) mergeDuplicates() {
 		kept = append(kept, w)
 	}
 	kept = mergeReleases(kept, renamed)
+	kept = mergeReissues(kept, renamed, r.reissues)
 	r.set.Works = kept
 	for i := range r.set.Franchises {
 		ids := r.set.Franchises[i].Works
@@ -110,6 +111,53 @@ func mergeReleases(works []Work, renamed map[string]string) []Work {
 		renamed[w.ID] = keep.ID
 		drop[i] = true
 	}
+	return without(works, drop)
+}
+
+// mergeReissues folds a video package series that only reissues a work into that work: a series
+// none of whose discs is a first appearance (reissues holds their ids) (a TV series' Blu-ray box, a film on DVD), whose
+// title is that of exactly one TV series, TV special or film that began no later than its first
+// disc. Its discs become the work's releases, and their staff and cast are the work's (repeats
+// are removed later by tidyWork). A series matching no such work, or several, stays a work.
+func mergeReissues(works []Work, renamed map[string]string, reissues map[string]bool) []Work {
+	byTitle := map[string][]int{}
+	for i, w := range works {
+		if w.Start != "" && (w.Medium == wiki.MediumTV || w.Medium == wiki.MediumSpecial || w.Medium == wiki.MediumFilm) {
+			byTitle[madbTitleKey(w.Title)] = append(byTitle[madbTitleKey(w.Title)], i)
+		}
+	}
+	drop := map[int]bool{}
+	for i, w := range works {
+		if !reissues[w.ID] {
+			continue
+		}
+		var before []int
+		for _, j := range byTitle[madbTitleKey(w.Title)] {
+			if w.Start == "" || works[j].Start <= w.Start {
+				before = append(before, j)
+			}
+		}
+		if len(before) != 1 {
+			continue
+		}
+		keep := &works[before[0]]
+		if keep.TitleKana == "" {
+			keep.TitleKana = w.TitleKana
+		}
+		keep.Releases = append(keep.Releases, w.Releases...)
+		keep.Credits = append(keep.Credits, w.Credits...)
+		keep.Cast = append(keep.Cast, w.Cast...)
+		keep.Companies = append(keep.Companies, w.Companies...)
+		keep.Problems = append(keep.Problems, w.Problems...)
+		keep.Problems = append(keep.Problems, fmt.Sprintf("merged video series %s as releases (same title; none of its discs is a first appearance)", w.ID))
+		renamed[w.ID] = keep.ID
+		drop[i] = true
+	}
+	return without(works, drop)
+}
+
+// without returns works without those whose indexes drop holds, in the same array.
+func without(works []Work, drop map[int]bool) []Work {
 	if len(drop) == 0 {
 		return works
 	}

@@ -65,6 +65,9 @@ func (r *madbReader) joinVideos() {
 				}
 			}
 		}
+		if len(w.Releases) > 0 && len(firsts[w]) == 0 {
+			r.reissues[w.ID] = true
+		}
 		if len(firsts[w]) >= 2 {
 			if end := slices.Max(firsts[w]); end > w.Start {
 				w.End = end

@@ -175,7 +175,8 @@ func untidy(s string) bool {
 // Absorbed counts the records the reader merged into another record of the set rather than
 // making them works of their own: a Media Arts Database film series of one film, merged into
 // the film ("Series" names it, or a Problem "merged film series …" when its film was itself a
-// duplicate), and duplicate records ("merged duplicate record …"); in the AniDB titles dump,
+// duplicate), duplicate records ("merged duplicate record …") and video series that only
+// reissue a work ("merged video series …"); in the AniDB titles dump,
 // where a record is a line, every title line but one of each anime.
 func (s *Set) Absorbed() int {
 	if s.Source == AniDB {
@@ -189,7 +190,7 @@ func (s *Set) Absorbed() int {
 	n := 0
 	for _, w := range s.Works {
 		for _, p := range w.Problems {
-			if strings.HasPrefix(p, "merged duplicate record") {
+			if strings.HasPrefix(p, "merged duplicate record") || strings.HasPrefix(p, "merged video series") {
 				n++
 			}
 			if rest, ok := strings.CutPrefix(p, "merged film series "); ok && rest != "" {
