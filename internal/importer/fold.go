@@ -5,6 +5,7 @@ import (
 	"reflect"
 	"slices"
 	"strings"
+	"unicode"
 
 	"kioku/internal/search"
 	"kioku/internal/wiki"
@@ -74,7 +75,13 @@ func fold(cur, prev, next wiki.Document, source string) (accepted, proposed wiki
 			fields = append(fields, name)
 		case c.Kind() == reflect.String && search.Key(c.String()) != "" && search.Key(c.String()) == search.Key(n.String()):
 			// The same words in another case or spacing ("MEMORIES", "Memories"): what the
-			// page has stands, and is no conflict.
+			// page has stands, and is no conflict; unless another source wrote it in one case
+			// throughout ("attack on titan") and the record writes it as a title is written.
+			if attributed[name] && oneCase(c.String()) && !oneCase(n.String()) {
+				av.Field(i).Set(n)
+				pv.Field(i).Set(n)
+				fields = append(fields, name)
+			}
 		case c.IsZero() || (o.IsValid() && equal(c, o)):
 			av.Field(i).Set(n)
 			pv.Field(i).Set(n)
@@ -102,6 +109,16 @@ func fold(cur, prev, next wiki.Document, source string) (accepted, proposed wiki
 		return accepted, nil
 	}
 	return accepted, proposed
+}
+
+// oneCase reports whether s has letters of one case only: all small or all capitals.
+func oneCase(s string) bool {
+	upper, lower := false, false
+	for _, r := range s {
+		upper = upper || unicode.IsUpper(r)
+		lower = lower || unicode.IsLower(r)
+	}
+	return upper != lower
 }
 
 // keepDatesInOrder undoes what fold took from the record into doc of a pair of dates, a work's

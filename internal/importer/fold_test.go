@@ -63,6 +63,19 @@ func TestFold(t *testing.T) {
 			want: &wiki.Work{Name: "Memories", Sources: []wiki.Source{src(me, "1")}},
 		},
 		{
+			name: "a title another source wrote in one case takes the record's",
+			cur:  &wiki.Work{Name: "attack on titan", Sources: []wiki.Source{{Key: other, Fields: []string{"name"}}}},
+			nxt:  &wiki.Work{Name: "Attack on Titan", Sources: []wiki.Source{src(me, "1")}},
+			want: &wiki.Work{Name: "Attack on Titan", Sources: []wiki.Source{{Key: other, Fields: []string{"name"}},
+				{Key: me, Dataset: me, Version: "1", Fields: []string{"name"}}}},
+		},
+		{
+			name: "a title a person wrote in one case stays",
+			cur:  &wiki.Work{Name: "COWBOY BEBOP"},
+			nxt:  &wiki.Work{Name: "Cowboy Bebop", Sources: []wiki.Source{src(me, "1")}},
+			want: &wiki.Work{Name: "COWBOY BEBOP", Sources: []wiki.Source{src(me, "1")}},
+		},
+		{
 			name: "items: new ones come, dropped ones go, ones a person removed stay removed",
 			cur: &wiki.Work{Name: "A", Credits: []wiki.Credit{
 				credit("k1", 1, "Director", ""), {Key: "p", Person: 9, Role: "Music"}}},
