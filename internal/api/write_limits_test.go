@@ -6,11 +6,15 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/http/cookiejar"
+	"net/url"
 	"strconv"
 	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/PuerkitoBio/goquery"
 
 	"kioku/internal/accounts"
 	"kioku/internal/api"
@@ -25,6 +29,13 @@ import (
 // purpose) and checks the answer's status, and the answer against the document.
 func (s *site) send(method, path, token, contentType, body string, want int) answer {
 	s.t.Helper()
+	return s.sendWith(noRedirects, method, path, token, contentType, body, want)
+}
+
+// sendWith is send through the client c (a browser's, with its cookies), with the headers given
+// as name, value pairs.
+func (s *site) sendWith(c *http.Client, method, path, token, contentType, body string, want int, header ...string) answer {
+	s.t.Helper()
 	req, err := http.NewRequest(method, s.URL+path, strings.NewReader(body))
 	if err != nil {
 		s.t.Fatal(err)
@@ -35,7 +46,10 @@ func (s *site) send(method, path, token, contentType, body string, want int) ans
 	if token != "" {
 		req.Header.Set("Authorization", "Bearer "+token)
 	}
-	res, err := noRedirects.Do(req)
+	for i := 0; i+1 < len(header); i += 2 {
+		req.Header.Set(header[i], header[i+1])
+	}
+	res, err := c.Do(req)
 	if err != nil {
 		s.t.Fatal(err)
 	}
@@ -46,6 +60,44 @@ func (s *site) send(method, path, token, contentType, body string, want int) ans
 	}
 	s.validate(req, res, data)
 	return answer{Status: res.StatusCode, Header: res.Header, Body: data}
+}
+
+// browser signs in to the site as name, as a person does with the sign-in form, and returns a
+// client holding the session's cookie and the CSRF token the site's forms carry.
+func (s *site) browser(name string) (*http.Client, string) {
+	s.t.Helper()
+	jar, err := cookiejar.New(nil)
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	c := &http.Client{Jar: jar, CheckRedirect: noRedirects.CheckRedirect}
+	res, err := c.PostForm(s.URL+"/login", url.Values{"name": {name}, "password": {"correct horse battery"}})
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	res.Body.Close()
+	u, _ := url.Parse(s.URL)
+	if res.StatusCode != http.StatusSeeOther || len(jar.Cookies(u)) == 0 {
+		s.t.Fatalf("sign in as %s: status %d, cookies %v", name, res.StatusCode, jar.Cookies(u))
+	}
+	// The new-work form is for signed-in editors only: it shows the session is live.
+	res, err = c.Get(s.URL + "/new/work")
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	defer res.Body.Close()
+	if res.StatusCode != http.StatusOK {
+		s.t.Fatalf("the new-work form signed in as %s: status %d", name, res.StatusCode)
+	}
+	doc, err := goquery.NewDocumentFromReader(res.Body)
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	csrf, _ := doc.Find(`form input[name=csrf]`).Attr("value")
+	if csrf == "" {
+		s.t.Fatalf("signed in as %s, the new-work form carries no CSRF token", name)
+	}
+	return c, csrf
 }
 
 // counts is how many changesets and accepted revisions the store holds.
@@ -120,8 +172,26 @@ func TestBadWrites(t *testing.T) {
 		if after := s.counts(); after != before {
 			t.Errorf("refused writes stored something: %s before, %s after", before, after)
 		}
-		// A cookie session cannot write through the API: writes take tokens only.
-		s.send("PUT", person, "", j, `{"base":1,"document":{"name":"Kon"}}`, 401)
+		// A signed-in browser cannot write through the API: writes take tokens only. The
+		// moderator signs in, and the browser sends writes with the session's cookie, its CSRF
+		// token (where a form's would be seen, and as a header) and the site's own origin.
+		browser, csrf := s.browser("Moderator")
+		same := []string{"Origin", s.URL, "Sec-Fetch-Site", "same-origin", "X-CSRF-Token", csrf}
+		rename := `{"base":1,"document":{"name":"Kon"}}`
+		for _, w := range []struct{ method, path, body string }{
+			{"PUT", person + "?csrf=" + url.QueryEscape(csrf), rename},
+			{"POST", "/api/v1/changesets?csrf=" + url.QueryEscape(csrf), `{"changes":[{"kind":"genre","document":{"name":"Mecha"}}]}`},
+		} {
+			a := s.sendWith(browser, w.method, w.path, "", j, w.body, http.StatusUnauthorized, same...)
+			if !strings.HasPrefix(a.Header.Get("WWW-Authenticate"), "Bearer") {
+				t.Errorf("%s %s with the cookie: WWW-Authenticate %q, want Bearer", w.method, w.path, a.Header.Get("WWW-Authenticate"))
+			}
+		}
+		if after := s.counts(); after != before {
+			t.Errorf("writes with the session cookie stored something: %s before, %s after", before, after)
+		}
+		// The same write with a token is saved: the cookie's was refused for want of one.
+		s.send("PUT", person, tok, j, rename, http.StatusCreated)
 	})
 }
 

@@ -3,8 +3,11 @@ package server_test
 import (
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"testing"
+
+	"github.com/PuerkitoBio/goquery"
 )
 
 // apiStatus sends an API request with a token (and the browser's cookies) and returns its
@@ -41,16 +44,21 @@ func TestAPITokens(t *testing.T) {
 		if page.Find("#tokens").Length() != 1 || page.Find("tr.token").Length() != 0 {
 			t.Fatal("the account page has no empty list of tokens")
 		}
-		res, body := c.post("/account/tokens", url.Values{"name": {"my script"}, "edit": {"1"}})
-		if res.StatusCode != http.StatusCreated || res.Header.Get("Cache-Control") != "private, no-store" {
-			t.Fatalf("make a token: status %d, caching %q", res.StatusCode, res.Header.Get("Cache-Control"))
+		// newToken makes a token with the account page's form and returns the secret it shows.
+		newToken := func(v url.Values) string {
+			t.Helper()
+			res, body := c.post("/account/tokens", v)
+			if res.StatusCode != http.StatusCreated || res.Header.Get("Cache-Control") != "private, no-store" {
+				t.Fatalf("make a token %q: status %d, caching %q", v.Get("name"), res.StatusCode, res.Header.Get("Cache-Control"))
+			}
+			i := strings.Index(body, `value="kioku_`)
+			if i < 0 {
+				t.Fatalf("the new token is not shown:\n%s", body)
+			}
+			token := body[i+len(`value="`):]
+			return token[:strings.IndexByte(token, '"')]
 		}
-		i := strings.Index(body, `value="kioku_`)
-		if i < 0 {
-			t.Fatalf("the new token is not shown:\n%s", body)
-		}
-		token := body[i+len(`value="`):]
-		token = token[:strings.IndexByte(token, '"')]
+		token := newToken(url.Values{"name": {"my script"}, "edit": {"1"}})
 		page = c.page("/account", http.StatusOK)
 		if rows := page.Find("tr.token"); rows.Length() != 1 || text(rows.Find(".scopes")) != "read,edit" || strings.Contains(page.Text(), token) {
 			t.Errorf("after making one, the account lists %d tokens (%q), or shows the token again", rows.Length(), text(rows.Find(".scopes")))
@@ -73,10 +81,29 @@ func TestAPITokens(t *testing.T) {
 			t.Errorf("a cross-site form making a token: %d, want 403", got)
 		}
 
-		id, _ := page.Find(`tr.token input[name=token]`).Attr("value")
+		// Revoke one of three tokens, picked by its name: the one made between the other two, so
+		// that it is neither first nor last in any order the page lists them in.
+		nightly := newToken(url.Values{"name": {"nightly export"}})
+		feed := newToken(url.Values{"name": {"feed reader"}})
+		rows := c.page("/account", http.StatusOK).Find("tr.token")
+		named := rows.FilterFunction(func(_ int, row *goquery.Selection) bool { return text(row.Find(".name")) == "nightly export" })
+		id, _ := named.Find(`input[name=token]`).Attr("value")
+		if rows.Length() != 3 || named.Length() != 1 || id == "" {
+			t.Fatalf("the account lists %d tokens, %d named \"nightly export\" (id %q); want 3, 1", rows.Length(), named.Length(), id)
+		}
 		c.save("/account/tokens/revoke", url.Values{"token": {id}})
-		if got := apiStatus(t, c, "GET", "/api/v1/", token, ""); got != http.StatusUnauthorized {
+		if got := apiStatus(t, c, "GET", "/api/v1/", nightly, ""); got != http.StatusUnauthorized {
 			t.Errorf("a revoked token reads: %d, want 401", got)
+		}
+		for name, secret := range map[string]string{"my script": token, "feed reader": feed} {
+			if got := apiStatus(t, c, "GET", "/api/v1/", secret, ""); got != http.StatusOK {
+				t.Errorf("%q, not revoked, reads: %d, want 200", name, got)
+			}
+		}
+		left := texts(c.page("/account", http.StatusOK).Find("tr.token .name"))
+		slices.Sort(left)
+		if want := []string{"feed reader", "my script"}; !slices.Equal(left, want) {
+			t.Errorf("after revoking \"nightly export\", the account lists %q, want %q", left, want)
 		}
 		if res, _ := c.post("/account/tokens/revoke", url.Values{"token": {id}}); res.StatusCode != http.StatusNotFound {
 			t.Errorf("revoking it again: %d, want 404", res.StatusCode)
