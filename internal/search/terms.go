@@ -93,22 +93,31 @@ func Terms(kind wiki.Kind, doc wiki.Document) []Term {
 
 type terms struct {
 	list []Term
-	seen map[string]bool
+	seen map[string]int // the index in list of each key's term
 }
 
+// add adds the keys of text under field f. A key already there moves to f when f is the more
+// important, with this text: a work's romanised reading ("shingekinokyojin") gives way to the
+// AniDB title with the same key ("Shingeki no Kyojin"), which is the title a reader sees.
 func (t *terms) add(f Field, text string) {
 	text = strings.TrimSpace(text)
 	if text == "" {
 		return
 	}
 	for _, key := range Keys(text) {
-		if len(t.list) >= maxTerms || t.seen[key] {
+		if i, ok := t.seen[key]; ok {
+			if f < t.list[i].Field {
+				t.list[i].Field, t.list[i].Text = f, text
+			}
+			continue
+		}
+		if len(t.list) >= maxTerms {
 			continue
 		}
 		if t.seen == nil {
-			t.seen = map[string]bool{}
+			t.seen = map[string]int{}
 		}
-		t.seen[key] = true
+		t.seen[key] = len(t.list)
 		t.list = append(t.list, Term{Field: f, Key: key, Text: text})
 	}
 }
