@@ -146,7 +146,7 @@ func TestLists(t *testing.T) {
 			}
 
 			// Others may not change it; a private list does not exist for them.
-			if err := w.svc.MoveItem(ctx, w.ann, id, a, 1); !errors.Is(err, lists.ErrRefused) {
+			if err := w.svc.MoveItem(ctx, w.ann, id, a, 1); !errors.Is(err, wiki.ErrRefused) {
 				t.Errorf("ann moves bo's item: %v", err)
 			}
 			secret, err := w.svc.CreateList(ctx, w.bo, lists.ListInput{Name: "Secret"})
@@ -172,7 +172,7 @@ func TestLists(t *testing.T) {
 			must(w.svc.Like(ctx, w.ann, id, true))
 			must(w.svc.Like(ctx, w.admin, id, true))
 			must(w.svc.Like(ctx, w.admin, id, false))
-			if err := w.svc.Like(ctx, w.bo, id, true); !errors.Is(err, lists.ErrRefused) {
+			if err := w.svc.Like(ctx, w.bo, id, true); !errors.Is(err, wiki.ErrRefused) {
 				t.Errorf("bo likes bo's list: %v", err)
 			}
 			if l, _, _ := w.svc.List(ctx, nil, id); l.Likes != 1 {
@@ -208,17 +208,17 @@ func TestLists(t *testing.T) {
 				_, err := w.svc.CreateList(ctx, w.bo, lists.ListInput{Name: "more"})
 				must(err)
 			}
-			if _, err := w.svc.CreateList(ctx, w.bo, lists.ListInput{Name: "one too many"}); !errors.Is(err, lists.ErrRefused) {
+			if _, err := w.svc.CreateList(ctx, w.bo, lists.ListInput{Name: "one too many"}); !errors.Is(err, wiki.ErrRefused) {
 				t.Errorf("list %d: %v, want refused", lists.MaxLists+1, err)
 			}
 
 			// A ban stops everything, whatever the session said of the account.
 			_, err = w.store.DB().ExecContext(ctx, rebind(engine, `UPDATE users SET banned_at = CURRENT_TIMESTAMP WHERE id = ?`), w.bo.ID)
 			must(err)
-			if err := w.svc.AddItem(ctx, w.bo, id, b, ""); !errors.Is(err, lists.ErrRefused) {
+			if err := w.svc.AddItem(ctx, w.bo, id, b, ""); !errors.Is(err, wiki.ErrRefused) {
 				t.Errorf("a banned account adds an item: %v", err)
 			}
-			if err := w.svc.Track(ctx, w.bo, a, lists.TrackInput{Status: lists.Watching}); !errors.Is(err, lists.ErrRefused) {
+			if err := w.svc.Track(ctx, w.bo, a, lists.TrackInput{Status: lists.Watching}); !errors.Is(err, wiki.ErrRefused) {
 				t.Errorf("a banned account tracks a work: %v", err)
 			}
 		})

@@ -283,7 +283,7 @@ func (s *Service) ImportMAL(ctx context.Context, actor store.User, r io.Reader) 
 			switch {
 			case errors.Is(err, store.ErrNotFound):
 				if n++; n > MaxTracked {
-					return refused("This export would make you track more than %d works, the most an account may track. Nothing was imported.", MaxTracked)
+					return wiki.Refused("This export would make you track more than %d works, the most an account may track. Nothing was imported.", MaxTracked)
 				}
 			case err != nil:
 				return err

@@ -135,7 +135,7 @@ func (s *Service) Track(ctx context.Context, actor store.User, workID int64, in 
 				return err
 			}
 			if n >= MaxTracked {
-				return refused("You track %d works, the most an account may track.", n)
+				return wiki.Refused("You track %d works, the most an account may track.", n)
 			}
 		}
 		return tx.PutTracking(ctx, store.Tracking{UserID: actor.ID, WorkID: w.ID, Status: string(in.Status),
