@@ -225,6 +225,48 @@ func TestLists(t *testing.T) {
 	}
 }
 
+// TestTrackingLimit checks that an account tracking MaxTracked works may change their tracking
+// but not track another.
+func TestTrackingLimit(t *testing.T) {
+	for _, engine := range storetest.Engines() {
+		t.Run(string(engine), func(t *testing.T) {
+			t.Parallel()
+			ctx := context.Background()
+			w := newWorld(t, engine)
+			// bo tracks MaxTracked-1 works made for the test, written directly: through Track it
+			// would take minutes.
+			for _, q := range []string{
+				`WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < %d)
+				INSERT INTO entities (id, kind, head, name, name_key, segment, created_at, updated_at)
+				SELECT 1000000 + i, 'work', 1, 'filler', 'filler', 'filler-' || i, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP FROM n`,
+				`WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < %d)
+				INSERT INTO tracking (user_id, work_id, status, updated_at)
+				SELECT ` + fmt.Sprint(w.bo.ID) + `, 1000000 + i, 'watching', CURRENT_TIMESTAMP FROM n`,
+			} {
+				if _, err := w.store.DB().ExecContext(ctx, fmt.Sprintf(q, lists.MaxTracked-1)); err != nil {
+					t.Fatal(err)
+				}
+			}
+			a, b := w.works[0], w.works[1]
+			if err := w.svc.Track(ctx, w.bo, a, lists.TrackInput{Status: lists.Watching, Episodes: 3}); err != nil {
+				t.Fatalf("the last work bo may track: %v", err)
+			}
+			if err := w.svc.Track(ctx, w.bo, b, lists.TrackInput{Status: lists.Watching}); !errors.Is(err, wiki.ErrRefused) {
+				t.Errorf("a work over the limit: %v, want refused", err)
+			}
+			if err := w.svc.Track(ctx, w.bo, a, lists.TrackInput{Status: lists.Completed, Score: 8}); err != nil {
+				t.Errorf("changing a tracked work at the limit: %v", err)
+			}
+			if got, err := w.store.Tracking(ctx, w.bo.ID, a); err != nil || got.Status != string(lists.Completed) || got.Score != 8 {
+				t.Errorf("bo's tracking = %+v, %v", got, err)
+			}
+			if n, err := w.store.CountTracking(ctx, w.bo.ID); err != nil || n != lists.MaxTracked {
+				t.Errorf("bo tracks %d works (%v), want %d", n, err, lists.MaxTracked)
+			}
+		})
+	}
+}
+
 func rebind(engine store.Engine, q string) string {
 	if engine == store.Postgres {
 		return strings.Replace(q, "?", "$1", 1)
