@@ -292,7 +292,7 @@ func (s *Service) ImportMAL(ctx context.Context, actor store.User, r io.Reader) 
 				rep.Unchanged++
 				continue
 			}
-			if err := tx.PutTracking(ctx, store.Tracking{UserID: actor.ID, WorkID: workID, Status: string(in.Status),
+			if err := tx.PutTracking(ctx, old, store.Tracking{UserID: actor.ID, WorkID: workID, Status: string(in.Status),
 				Episodes: in.Episodes, Score: in.Score, Started: in.Started, Finished: in.Finished}); err != nil {
 				return err
 			}
