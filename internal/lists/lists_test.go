@@ -226,7 +226,7 @@ func TestLists(t *testing.T) {
 }
 
 // TestTrackingLimit checks that an account tracking MaxTracked works may change their tracking
-// but not track another.
+// but not track another, by hand or by import.
 func TestTrackingLimit(t *testing.T) {
 	for _, engine := range storetest.Engines() {
 		t.Run(string(engine), func(t *testing.T) {
@@ -262,6 +262,10 @@ func TestTrackingLimit(t *testing.T) {
 			}
 			if n, err := w.store.CountTracking(ctx, w.bo.ID); err != nil || n != lists.MaxTracked {
 				t.Errorf("bo tracks %d works (%v), want %d", n, err, lists.MaxTracked)
+			}
+			// The export holds Cowboy Bebop, tracked already, and Trigun, one too many.
+			if _, err := w.svc.ImportMAL(ctx, w.bo, strings.NewReader(export)); !errors.Is(err, wiki.ErrRefused) {
+				t.Errorf("an import over the limit: %v, want refused", err)
 			}
 		})
 	}

@@ -260,7 +260,7 @@ func (s *Service) ImportMAL(ctx context.Context, actor store.User, r io.Reader) 
 				continue // two entries for one work: the first holds
 			}
 			seen[workID] = true
-			total, err := tx.WorkEpisodes(ctx, workID)
+			old, total, err := tx.TrackingOf(ctx, actor.ID, workID)
 			if err != nil {
 				return err
 			}
@@ -279,14 +279,11 @@ func (s *Service) ImportMAL(ctx context.Context, actor store.User, r io.Reader) 
 				rep.Skipped = append(rep.Skipped, e)
 				continue
 			}
-			old, err := tx.Tracking(ctx, actor.ID, workID)
 			switch {
-			case errors.Is(err, store.ErrNotFound):
+			case old.Status == "": // not tracked yet
 				if n++; n > MaxTracked {
 					return wiki.Refused("This export would make you track more than %d works, the most an account may track. Nothing was imported.", MaxTracked)
 				}
-			case err != nil:
-				return err
 			case old.Status == string(in.Status) && old.Episodes == in.Episodes && old.Score == in.Score &&
 				old.Started == in.Started && old.Finished == in.Finished:
 				rep.Unchanged++

@@ -171,16 +171,6 @@ func (c *conn) TrackedWorks(ctx context.Context, userID int64, status string, li
 	return out, rows.Err()
 }
 
-// WorkEpisodes is a work's number of episodes when known, else 0.
-func (c *conn) WorkEpisodes(ctx context.Context, workID int64) (int, error) {
-	var n int
-	err := c.queryRow(ctx, `SELECT episodes FROM works WHERE entity_id = ?`, workID).Scan(&n)
-	if isNotFound(c.mapErr(err)) {
-		return 0, nil
-	}
-	return n, c.mapErr(err)
-}
-
 // TrackingPrivate tells whether an account keeps its tracked works to itself.
 func (c *conn) TrackingPrivate(ctx context.Context, userID int64) (bool, error) {
 	var n int
@@ -233,9 +223,9 @@ func isNotFound(err error) bool { return errors.Is(err, ErrNotFound) }
 // placeholders returns "?, ?, ?" for n values.
 func placeholders(n int) string { return strings.TrimSuffix(strings.Repeat("?, ", n), ", ") }
 
-// TrackingOf reads, in one query, what a work page's tracking form (and lists.Track, checking
-// it) needs for one reader: their tracking of the work (Status "" when they have none) and the
-// work's number of episodes (0 when not known).
+// TrackingOf reads, in one query, what a work page's tracking form (and the lists package,
+// checking a change of it) needs for one reader: their tracking of the work (Status "" when
+// they have none) and the work's number of episodes (0 when not known).
 func (c *conn) TrackingOf(ctx context.Context, userID, workID int64) (Tracking, int, error) {
 	t := Tracking{UserID: userID, WorkID: workID}
 	var total int
