@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"strings"
 
 	"kioku/internal/store"
 )
@@ -20,11 +19,8 @@ func backupStore(ctx context.Context, args []string, stdout, stderr io.Writer) e
 		return err
 	}
 	dsn := cfg.DSN()
-	if !strings.HasPrefix(dsn, "postgres://") && !strings.HasPrefix(dsn, "postgresql://") {
-		// Opening a missing SQLite file would create it, empty, and back that up.
-		if _, err := os.Stat(strings.TrimPrefix(dsn, "sqlite:")); err != nil {
-			return fmt.Errorf("backup: the store: %w", err)
-		}
+	if err := storeExists(dsn, "backup: the store"); err != nil {
+		return err
 	}
 	st, err := store.Open(ctx, dsn)
 	if err != nil {

@@ -68,11 +68,8 @@ func dumpStore(ctx context.Context, args []string, stdout, stderr io.Writer) err
 
 // openExisting opens a store that must exist, and migrates it.
 func openExisting(ctx context.Context, dsn, what string) (*store.Store, error) {
-	if !isPostgres(dsn) {
-		// Opening a missing SQLite file would create it, empty.
-		if _, err := os.Stat(strings.TrimPrefix(dsn, "sqlite:")); err != nil {
-			return nil, fmt.Errorf("%s: the store: %w", what, err)
-		}
+	if err := storeExists(dsn, what+": the store"); err != nil {
+		return nil, err
 	}
 	st, err := store.Open(ctx, dsn)
 	if err != nil {
@@ -87,6 +84,19 @@ func openExisting(ctx context.Context, dsn, what string) (*store.Store, error) {
 
 func isPostgres(dsn string) bool {
 	return strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://")
+}
+
+// storeExists checks, for a command that reads a store, that an SQLite store's file is there:
+// store.Open would create a missing one, empty. The error starts with what. A PostgreSQL
+// database is not checked; connecting to it says whether it is there.
+func storeExists(dsn, what string) error {
+	if isPostgres(dsn) {
+		return nil
+	}
+	if _, err := os.Stat(strings.TrimPrefix(dsn, "sqlite:")); err != nil {
+		return fmt.Errorf("%s: %w", what, err)
+	}
+	return nil
 }
 
 // Dump writes a store's dump into dir, which must not exist yet or be empty.

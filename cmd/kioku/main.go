@@ -187,11 +187,8 @@ func copyStores(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if *from == *to {
 		return errors.New("copy: --from and --to name the same database")
 	}
-	if !strings.HasPrefix(*from, "postgres://") && !strings.HasPrefix(*from, "postgresql://") {
-		// Opening a missing SQLite file would create it, empty.
-		if _, err := os.Stat(strings.TrimPrefix(*from, "sqlite:")); err != nil {
-			return fmt.Errorf("copy: source: %w", err)
-		}
+	if err := storeExists(*from, "copy: source"); err != nil {
+		return err
 	}
 	src, err := store.Open(ctx, *from)
 	if err != nil {

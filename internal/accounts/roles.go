@@ -9,13 +9,6 @@ import (
 	"kioku/internal/wiki"
 )
 
-// RefusedError refuses an action the actor's role does not allow, in words for them.
-type RefusedError struct{ Reason string }
-
-func (e *RefusedError) Error() string { return e.Reason }
-
-func refused(reason string) error { return &RefusedError{Reason: reason} }
-
 // target reads the account an administrator acts on, refusing one's own account and, for anyone
 // but an admin, an admin's.
 func (s *Service) target(ctx context.Context, actor store.User, name string) (store.User, error) {
@@ -24,10 +17,10 @@ func (s *Service) target(ctx context.Context, actor store.User, name string) (st
 		return store.User{}, err
 	}
 	if u.ID == actor.ID {
-		return store.User{}, refused("You cannot change your own role or ban yourself.")
+		return store.User{}, wiki.Refused("You cannot change your own role or ban yourself.")
 	}
 	if auth.Role(u.Role) == auth.RoleAdmin && auth.Role(actor.Role) != auth.RoleAdmin {
-		return store.User{}, refused("Only administrators can change an administrator's account.")
+		return store.User{}, wiki.Refused("Only administrators can change an administrator's account.")
 	}
 	return u, nil
 }
@@ -37,7 +30,7 @@ func (s *Service) target(ctx context.Context, actor store.User, name string) (st
 func (s *Service) SetRole(ctx context.Context, actor store.User, name string, role auth.Role) error {
 	mine := auth.Role(actor.Role)
 	if !mine.Can(auth.Trust) {
-		return refused("Only moderators and administrators can change roles.")
+		return wiki.Refused("Only moderators and administrators can change roles.")
 	}
 	u, err := s.target(ctx, actor, name)
 	if err != nil {
@@ -49,7 +42,7 @@ func (s *Service) SetRole(ctx context.Context, actor store.User, name string, ro
 	if !mine.Can(auth.ChangeRoles) {
 		ladder := map[auth.Role]bool{auth.RoleEditor: true, auth.RoleTrusted: true}
 		if !ladder[role] || !ladder[auth.Role(u.Role)] {
-			return refused("Moderators can only make editors trusted or take trust back; administrators assign other roles.")
+			return wiki.Refused("Moderators can only make editors trusted or take trust back; administrators assign other roles.")
 		}
 	}
 	return s.store.SetRole(ctx, u.ID, string(role))
@@ -59,7 +52,7 @@ func (s *Service) SetRole(ctx context.Context, actor store.User, name string, ro
 // and can neither sign in nor edit.
 func (s *Service) Ban(ctx context.Context, actor store.User, name, reason string) error {
 	if !auth.Role(actor.Role).Can(auth.Ban) {
-		return refused("Only administrators can ban accounts.")
+		return wiki.Refused("Only administrators can ban accounts.")
 	}
 	u, err := s.target(ctx, actor, name)
 	if err != nil {
@@ -76,7 +69,7 @@ func (s *Service) Ban(ctx context.Context, actor store.User, name, reason string
 // Unban lifts the ban of the account called name.
 func (s *Service) Unban(ctx context.Context, actor store.User, name string) error {
 	if !auth.Role(actor.Role).Can(auth.Ban) {
-		return refused("Only administrators can lift bans.")
+		return wiki.Refused("Only administrators can lift bans.")
 	}
 	u, err := s.target(ctx, actor, name)
 	if err != nil {

@@ -45,7 +45,7 @@ func (t Token) Can(scope string) bool {
 // only its hash is kept. A token has 256 random bits.
 func (s *Service) CreateToken(ctx context.Context, u store.User, name string, scopes []string) (string, store.APIToken, error) {
 	if u.BannedAt != nil {
-		return "", store.APIToken{}, refused("A banned account cannot make API tokens.")
+		return "", store.APIToken{}, wiki.Refused("A banned account cannot make API tokens.")
 	}
 	name, problem := wiki.CleanText(name, false)
 	name = strings.Join(strings.Fields(name), " ")
@@ -58,7 +58,7 @@ func (s *Service) CreateToken(ctx context.Context, u store.User, name string, sc
 		case ScopeRead:
 		case ScopeEdit:
 			if !auth.Role(u.Role).Can(auth.Edit) {
-				return "", store.APIToken{}, refused("This account may not edit, so its tokens cannot either.")
+				return "", store.APIToken{}, wiki.Refused("This account may not edit, so its tokens cannot either.")
 			}
 			if !slices.Contains(set, ScopeEdit) {
 				set = append(set, ScopeEdit)
@@ -97,7 +97,7 @@ func (s *Service) RevokeToken(ctx context.Context, userID, id int64) error {
 const touchEvery = time.Minute
 
 // Authenticate finds the account of an API token. An unknown or revoked token is ErrBadToken;
-// a banned account's tokens are refused (*RefusedError) until the ban is lifted.
+// a banned account's tokens are refused (*wiki.RefusedError) until the ban is lifted.
 func (s *Service) Authenticate(ctx context.Context, secret string) (Token, error) {
 	if !strings.HasPrefix(secret, TokenPrefix) || len(secret) > 200 {
 		return Token{}, ErrBadToken
@@ -110,7 +110,7 @@ func (s *Service) Authenticate(ctx context.Context, secret string) (Token, error
 		return Token{}, err
 	}
 	if u.BannedAt != nil {
-		return Token{}, refused("This account is banned: " + u.BanReason)
+		return Token{}, wiki.Refused("This account is banned: %s", u.BanReason)
 	}
 	now := time.Now()
 	if t.LastUsedAt == nil || now.Sub(*t.LastUsedAt) >= touchEvery {

@@ -58,7 +58,7 @@ func TestTokens(t *testing.T) {
 		if err := st.Tx(ctx, func(tx *store.Tx) error { return tx.Ban(ctx, u.ID, "spam") }); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := s.Authenticate(ctx, secret); !errors.As(err, new(*RefusedError)) {
+		if _, err := s.Authenticate(ctx, secret); !errors.As(err, new(*wiki.RefusedError)) {
 			t.Errorf("a banned account's token: %v", err)
 		}
 		if err := st.Unban(ctx, u.ID); err != nil {

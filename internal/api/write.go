@@ -174,7 +174,8 @@ func (a *API) PostChangeset(w http.ResponseWriter, r *http.Request) error {
 				existing = append(existing, ch.id)
 			}
 		}
-		if err := c.Reserve(ctx, existing); err != nil {
+		reserved, err := c.Reserve(ctx, existing)
+		if err != nil {
 			return err
 		}
 		for i, ch := range changes {
@@ -189,7 +190,14 @@ func (a *API) PostChangeset(w http.ResponseWriter, r *http.Request) error {
 				made[-int64(i+1)] = id
 				continue
 			}
-			e, err := c.Tx().Entity(ctx, ch.id)
+			// Reserve has read the entity (in this transaction, which holds it), and its kind
+			// cannot change; one it did not find, or found with no accepted revision yet, is
+			// read again as before.
+			e, ok := reserved[ch.id]
+			var err error
+			if !ok || e.Head == 0 {
+				e, err = c.Tx().Entity(ctx, ch.id)
+			}
 			if errors.Is(err, store.ErrNotFound) || (err == nil && e.Kind != ch.kind) {
 				return wiki.Invalid("there is no %s %d", ch.kind, ch.id)
 			} else if err != nil {

@@ -159,6 +159,7 @@ func TestBadWrites(t *testing.T) {
 			{"POST", "/api/v1/changesets", j, `{"changes":[{"kind":"genre","id":99999999999999999999,"document":{"name":"R"}}]}`, 400},
 			{"POST", "/api/v1/changesets", j, `{"changes":[{"kind":"work","document":{"name":"W","medium":"film","credits":[{"person":-1,"role":"Director"}]}}]}`, 422},
 			{"POST", "/api/v1/changesets", j, `{"changes":[{"kind":"genre","document":{"name":"A"}},{"kind":"person","id":9000,"base":1,"document":{"name":"B"}}]}`, 422},
+			{"POST", "/api/v1/changesets", j, fmt.Sprintf(`{"changes":[{"kind":"work","id":%d,"base":1,"document":{"name":"W","medium":"film"}}]}`, kon), 422}, // another kind
 			{"POST", "/api/v1/changesets", j, `{"changes":[{"kind":"genre","document":{"name":"A"}}],"dry_run":true}`, 400},
 			{"DELETE", person, j, ``, 405},
 		} {

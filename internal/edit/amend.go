@@ -109,14 +109,14 @@ func ownPending(ctx context.Context, tx *store.Tx, changeset, author int64) (sto
 		return store.Changeset{}, store.User{}, err
 	}
 	if cs.AuthorID != author {
-		return store.Changeset{}, store.User{}, refused("Only its author can change or withdraw an edit that waits for review.")
+		return store.Changeset{}, store.User{}, wiki.Refused("Only its author can change or withdraw an edit that waits for review.")
 	}
 	u, err := tx.UserByID(ctx, author)
 	if err != nil {
 		return store.Changeset{}, store.User{}, err
 	}
 	if u.BannedAt != nil || !auth.Role(u.Role).Can(auth.Edit) {
-		return store.Changeset{}, store.User{}, refused("This account may not edit.")
+		return store.Changeset{}, store.User{}, wiki.Refused("This account may not edit.")
 	}
 	return cs, u, nil
 }

@@ -73,10 +73,10 @@ func TestAmendPendingWork(t *testing.T) {
 			doc.(*wiki.Work).Rating = "R"
 			return nil
 		})
-		if !errors.Is(err, edit.ErrRefused) {
+		if !errors.Is(err, wiki.ErrRefused) {
 			t.Errorf("another editor amended the changeset: %v", err)
 		}
-		if err := svc.Withdraw(ctx, cs, other); !errors.Is(err, edit.ErrRefused) {
+		if err := svc.Withdraw(ctx, cs, other); !errors.Is(err, wiki.ErrRefused) {
 			t.Errorf("another editor withdrew the changeset: %v", err)
 		}
 

@@ -39,21 +39,6 @@ func (e *ConflictError) Error() string {
 // Is makes errors.Is(err, ErrConflict) true.
 func (e *ConflictError) Is(target error) bool { return target == ErrConflict }
 
-// ErrRefused is what a RefusedError matches with errors.Is.
-var ErrRefused = errors.New("edit: refused")
-
-// RefusedError says why an account may not make an edit; the reason is for the person.
-type RefusedError struct{ Reason string }
-
-func (e *RefusedError) Error() string { return e.Reason }
-
-// Is makes errors.Is(err, ErrRefused) true.
-func (e *RefusedError) Is(target error) bool { return target == ErrRefused }
-
-func refused(format string, args ...any) error {
-	return &RefusedError{Reason: fmt.Sprintf(format, args...)}
-}
-
 // LimitError says that an account has saved as many edits as it may in an hour.
 type LimitError struct {
 	Limit      int
@@ -209,9 +194,9 @@ func (s *Service) apply(ctx context.Context, tx *store.Tx, b *Batch, author int6
 func (s *Service) mayEdit(ctx context.Context, tx *store.Tx, u store.User) error {
 	switch {
 	case u.BannedAt != nil:
-		return refused("This account is banned, so it cannot edit.")
+		return wiki.Refused("This account is banned, so it cannot edit.")
 	case !auth.Role(u.Role).Can(auth.Edit):
-		return refused("This account may not edit.")
+		return wiki.Refused("This account may not edit.")
 	}
 	return s.checkRate(ctx, tx, u)
 }
@@ -351,7 +336,7 @@ func (c *Changes) Update(ctx context.Context, id int64, base int, doc wiki.Docum
 		return err
 	}
 	if e.Locked && !c.role.Can(auth.EditLocked) {
-		return refused("“%s” is locked: only trusted editors can change it.", e.Name)
+		return wiki.Refused("“%s” is locked: only trusted editors can change it.", e.Name)
 	}
 	if e.MergedInto != 0 && !c.unmerging {
 		return wiki.Invalid("“%s” was merged into another page (#%d): edit that one, or revert the merge", e.Name, e.MergedInto)

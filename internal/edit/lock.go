@@ -5,6 +5,7 @@ import (
 
 	"kioku/internal/auth"
 	"kioku/internal/store"
+	"kioku/internal/wiki"
 )
 
 // SetLocked locks entity id, so that only trusted editors can change it, or unlocks it. Only a
@@ -17,7 +18,7 @@ func (s *Service) SetLocked(ctx context.Context, actor, id int64, locked bool) e
 			return err
 		}
 		if u.BannedAt != nil || !auth.Role(u.Role).Can(auth.Lock) {
-			return refused("Only moderators can lock and unlock pages.")
+			return wiki.Refused("Only moderators can lock and unlock pages.")
 		}
 		if _, err := tx.EntityForUpdate(ctx, id); err != nil {
 			return err

@@ -36,14 +36,14 @@ const MaxMergeReferrers = 500
 
 // Merge makes entity from a redirect to entity into, of the same kind, as one changeset by
 // moderator: into takes what from knew, and every reference to from follows. It refuses (with a
-// *wiki.ValidationError, or a *RefusedError for an account that may not merge) a merge of a page
-// into itself, across kinds, into or from a redirect, of a locked page, of a page that has no
-// page yet or has edits waiting for review, or of a page more than MaxMergeReferrers pages
+// *wiki.ValidationError, or a *wiki.RefusedError for an account that may not merge) a merge of a
+// page into itself, across kinds, into or from a redirect, of a locked page, of a page that has
+// no page yet or has edits waiting for review, or of a page more than MaxMergeReferrers pages
 // point to. The summary is optional; what the kept page did not take is added to it.
 func (s *Service) Merge(ctx context.Context, moderator int64, summary string, from, into int64) (Result, error) {
 	return s.Apply(ctx, moderator, summary, func(c *Changes) error {
 		if !c.role.Can(auth.Lock) {
-			return refused("Only moderators can merge pages.")
+			return wiki.Refused("Only moderators can merge pages.")
 		}
 		c.merging = true
 		if from == into {
@@ -231,7 +231,7 @@ func (s *Service) RevertMerge(ctx context.Context, moderator, changeset int64, s
 	}
 	return s.Apply(ctx, moderator, summary, func(c *Changes) error {
 		if !c.role.Can(auth.Lock) {
-			return refused("Only moderators can revert a merge.")
+			return wiki.Refused("Only moderators can revert a merge.")
 		}
 		c.merging, c.unmerging = true, true
 		revs, err := c.tx.ChangesetRevisions(ctx, changeset)

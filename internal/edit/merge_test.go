@@ -342,7 +342,7 @@ func TestMergeRefusals(t *testing.T) {
 					t.Fatalf("err = %v, want one saying %q", err, tc.want)
 				}
 				var ve *wiki.ValidationError
-				var re *edit.RefusedError
+				var re *wiki.RefusedError
 				if !errors.As(err, &ve) && !errors.As(err, &re) {
 					t.Errorf("err = %T, want a validation error or a refusal", err)
 				}

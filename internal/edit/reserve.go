@@ -12,12 +12,20 @@ import (
 // it changes any: two changesets that update the same pages named in different orders would
 // otherwise each take one and wait for the other, until PostgreSQL aborted one of them. Ids that
 // name no entity are left for Update to report.
-func (c *Changes) Reserve(ctx context.Context, ids []int64) error {
+//
+// It returns the entities it took, by id, as they were before the changeset changed any: their
+// kind and name stay so, but their head moves with each change accepted.
+func (c *Changes) Reserve(ctx context.Context, ids []int64) (map[int64]store.Entity, error) {
 	ids = slices.Compact(slices.Sorted(slices.Values(ids)))
+	taken := make(map[int64]store.Entity, len(ids))
 	for _, id := range ids {
-		if _, err := c.tx.EntityForUpdate(ctx, id); err != nil && !errors.Is(err, store.ErrNotFound) {
-			return err
+		e, err := c.tx.EntityForUpdate(ctx, id)
+		if errors.Is(err, store.ErrNotFound) {
+			continue
+		} else if err != nil {
+			return nil, err
 		}
+		taken[id] = e
 	}
-	return nil
+	return taken, nil
 }

@@ -17,7 +17,7 @@ func reviewer(ctx context.Context, tx *store.Tx, id int64, action auth.Action) (
 		return store.User{}, err
 	}
 	if u.BannedAt != nil || !auth.Role(u.Role).Can(action) {
-		return store.User{}, refused("Only moderators can review edits.")
+		return store.User{}, wiki.Refused("Only moderators can review edits.")
 	}
 	return u, nil
 }

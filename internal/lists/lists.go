@@ -10,7 +10,6 @@ package lists
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"strings"
 	"unicode/utf8"
@@ -31,21 +30,6 @@ const (
 	// TopLists is how many lists a work page shows under "Top Rated Lists".
 	TopLists = 5
 )
-
-// ErrRefused is what errors.Is finds in every RefusedError.
-var ErrRefused = errors.New("lists: refused")
-
-// RefusedError says why an account may not make a change; the reason is for the person.
-type RefusedError struct{ Reason string }
-
-func (e *RefusedError) Error() string { return e.Reason }
-
-// Is makes errors.Is(err, ErrRefused) true.
-func (e *RefusedError) Is(target error) bool { return target == ErrRefused }
-
-func refused(format string, args ...any) error {
-	return &RefusedError{Reason: fmt.Sprintf(format, args...)}
-}
 
 // Service keeps readers' lists and tracking in a store.
 type Service struct {
@@ -68,7 +52,7 @@ func (s *Service) write(ctx context.Context, actor store.User, fn func(tx *store
 			return err
 		}
 		if u.BannedAt != nil {
-			return refused("This account is banned: it cannot keep lists or scores.")
+			return wiki.Refused("This account is banned: it cannot keep lists or scores.")
 		}
 		return fn(tx)
 	})
@@ -125,7 +109,7 @@ func (s *Service) CreateList(ctx context.Context, actor store.User, in ListInput
 			return err
 		}
 		if n >= MaxLists {
-			return refused("You have %d lists, the most an account may keep. Delete one to make another.", n)
+			return wiki.Refused("You have %d lists, the most an account may keep. Delete one to make another.", n)
 		}
 		id, err = tx.CreateReaderList(ctx, store.ReaderList{UserID: actor.ID, Name: in.Name, Description: in.Description,
 			Ranked: in.Ranked, Public: in.Public})
@@ -145,7 +129,7 @@ func own(ctx context.Context, tx *store.Tx, actor store.User, id int64) (store.R
 		if !l.Public {
 			return l, store.ErrNotFound
 		}
-		return l, refused("Only %s can change this list.", l.Owner)
+		return l, wiki.Refused("Only %s can change this list.", l.Owner)
 	}
 	return l, nil
 }
@@ -232,7 +216,7 @@ func (s *Service) AddItem(ctx context.Context, actor store.User, listID, entityI
 			return tx.SetReaderListNote(ctx, l.ID, e.ID, note)
 		}
 		if l.Items >= MaxItems {
-			return refused("“%s” holds %d pages, the most a list may hold.", l.Name, l.Items)
+			return wiki.Refused("“%s” holds %d pages, the most a list may hold.", l.Name, l.Items)
 		}
 		return tx.AddReaderListItem(ctx, l.ID, e.ID, note)
 	})
@@ -316,7 +300,7 @@ func (s *Service) Like(ctx context.Context, actor store.User, listID int64, like
 			return store.ErrNotFound
 		}
 		if l.UserID == actor.ID && like {
-			return refused("You cannot like your own list.")
+			return wiki.Refused("You cannot like your own list.")
 		}
 		return tx.SetReaderListLike(ctx, listID, actor.ID, like)
 	})

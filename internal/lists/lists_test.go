@@ -144,7 +144,7 @@ func TestLists(t *testing.T) {
 			}
 
 			// Others may not change it; a private list does not exist for them.
-			if err := w.svc.MoveItem(ctx, w.ann, id, a, 1); !errors.Is(err, lists.ErrRefused) {
+			if err := w.svc.MoveItem(ctx, w.ann, id, a, 1); !errors.Is(err, wiki.ErrRefused) {
 				t.Errorf("ann moves bo's item: %v", err)
 			}
 			secret, err := w.svc.CreateList(ctx, w.bo, lists.ListInput{Name: "Secret"})
@@ -170,7 +170,7 @@ func TestLists(t *testing.T) {
 			must(w.svc.Like(ctx, w.ann, id, true))
 			must(w.svc.Like(ctx, w.admin, id, true))
 			must(w.svc.Like(ctx, w.admin, id, false))
-			if err := w.svc.Like(ctx, w.bo, id, true); !errors.Is(err, lists.ErrRefused) {
+			if err := w.svc.Like(ctx, w.bo, id, true); !errors.Is(err, wiki.ErrRefused) {
 				t.Errorf("bo likes bo's list: %v", err)
 			}
 			if l, _, _ := w.svc.List(ctx, nil, id); l.Likes != 1 {
@@ -206,18 +206,64 @@ func TestLists(t *testing.T) {
 				_, err := w.svc.CreateList(ctx, w.bo, lists.ListInput{Name: "more"})
 				must(err)
 			}
-			if _, err := w.svc.CreateList(ctx, w.bo, lists.ListInput{Name: "one too many"}); !errors.Is(err, lists.ErrRefused) {
+			if _, err := w.svc.CreateList(ctx, w.bo, lists.ListInput{Name: "one too many"}); !errors.Is(err, wiki.ErrRefused) {
 				t.Errorf("list %d: %v, want refused", lists.MaxLists+1, err)
 			}
 
 			// A ban stops everything, whatever the session said of the account.
 			_, err = w.store.DB().ExecContext(ctx, rebind(engine, `UPDATE users SET banned_at = CURRENT_TIMESTAMP WHERE id = ?`), w.bo.ID)
 			must(err)
-			if err := w.svc.AddItem(ctx, w.bo, id, b, ""); !errors.Is(err, lists.ErrRefused) {
+			if err := w.svc.AddItem(ctx, w.bo, id, b, ""); !errors.Is(err, wiki.ErrRefused) {
 				t.Errorf("a banned account adds an item: %v", err)
 			}
-			if err := w.svc.Track(ctx, w.bo, a, lists.TrackInput{Status: lists.Watching}); !errors.Is(err, lists.ErrRefused) {
+			if err := w.svc.Track(ctx, w.bo, a, lists.TrackInput{Status: lists.Watching}); !errors.Is(err, wiki.ErrRefused) {
 				t.Errorf("a banned account tracks a work: %v", err)
+			}
+		})
+	}
+}
+
+// TestTrackingLimit checks that an account tracking MaxTracked works may change their tracking
+// but not track another, by hand or by import.
+func TestTrackingLimit(t *testing.T) {
+	for _, engine := range storetest.Engines() {
+		t.Run(string(engine), func(t *testing.T) {
+			t.Parallel()
+			ctx := context.Background()
+			w := newWorld(t, engine)
+			// bo tracks MaxTracked-1 works made for the test, written directly: through Track it
+			// would take minutes.
+			for _, q := range []string{
+				`WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < %d)
+				INSERT INTO entities (id, kind, head, name, name_key, segment, created_at, updated_at)
+				SELECT 1000000 + i, 'work', 1, 'filler', 'filler', 'filler-' || i, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP FROM n`,
+				`WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < %d)
+				INSERT INTO tracking (user_id, work_id, status, updated_at)
+				SELECT ` + fmt.Sprint(w.bo.ID) + `, 1000000 + i, 'watching', CURRENT_TIMESTAMP FROM n`,
+			} {
+				if _, err := w.store.DB().ExecContext(ctx, fmt.Sprintf(q, lists.MaxTracked-1)); err != nil {
+					t.Fatal(err)
+				}
+			}
+			a, b := w.works[0], w.works[1]
+			if err := w.svc.Track(ctx, w.bo, a, lists.TrackInput{Status: lists.Watching, Episodes: 3}); err != nil {
+				t.Fatalf("the last work bo may track: %v", err)
+			}
+			if err := w.svc.Track(ctx, w.bo, b, lists.TrackInput{Status: lists.Watching}); !errors.Is(err, wiki.ErrRefused) {
+				t.Errorf("a work over the limit: %v, want refused", err)
+			}
+			if err := w.svc.Track(ctx, w.bo, a, lists.TrackInput{Status: lists.Completed, Score: 8}); err != nil {
+				t.Errorf("changing a tracked work at the limit: %v", err)
+			}
+			if got, err := w.store.Tracking(ctx, w.bo.ID, a); err != nil || got.Status != string(lists.Completed) || got.Score != 8 {
+				t.Errorf("bo's tracking = %+v, %v", got, err)
+			}
+			if n, err := w.store.CountTracking(ctx, w.bo.ID); err != nil || n != lists.MaxTracked {
+				t.Errorf("bo tracks %d works (%v), want %d", n, err, lists.MaxTracked)
+			}
+			// The export holds Cowboy Bebop, tracked already, and Trigun, one too many.
+			if _, err := w.svc.ImportMAL(ctx, w.bo, strings.NewReader(export)); !errors.Is(err, wiki.ErrRefused) {
+				t.Errorf("an import over the limit: %v, want refused", err)
 			}
 		})
 	}

@@ -260,7 +260,7 @@ func (s *Service) ImportMAL(ctx context.Context, actor store.User, r io.Reader) 
 				continue // two entries for one work: the first holds
 			}
 			seen[workID] = true
-			total, err := tx.WorkEpisodes(ctx, workID)
+			old, total, err := tx.TrackingOf(ctx, actor.ID, workID)
 			if err != nil {
 				return err
 			}
@@ -279,20 +279,17 @@ func (s *Service) ImportMAL(ctx context.Context, actor store.User, r io.Reader) 
 				rep.Skipped = append(rep.Skipped, e)
 				continue
 			}
-			old, err := tx.Tracking(ctx, actor.ID, workID)
 			switch {
-			case errors.Is(err, store.ErrNotFound):
+			case old.Status == "": // not tracked yet
 				if n++; n > MaxTracked {
-					return refused("This export would make you track more than %d works, the most an account may track. Nothing was imported.", MaxTracked)
+					return wiki.Refused("This export would make you track more than %d works, the most an account may track. Nothing was imported.", MaxTracked)
 				}
-			case err != nil:
-				return err
 			case old.Status == string(in.Status) && old.Episodes == in.Episodes && old.Score == in.Score &&
 				old.Started == in.Started && old.Finished == in.Finished:
 				rep.Unchanged++
 				continue
 			}
-			if err := tx.PutTracking(ctx, store.Tracking{UserID: actor.ID, WorkID: workID, Status: string(in.Status),
+			if err := tx.PutTracking(ctx, old, store.Tracking{UserID: actor.ID, WorkID: workID, Status: string(in.Status),
 				Episodes: in.Episodes, Score: in.Score, Started: in.Started, Finished: in.Finished}); err != nil {
 				return err
 			}

@@ -2,7 +2,6 @@ package lists
 
 import (
 	"context"
-	"errors"
 	"strconv"
 	"strings"
 
@@ -119,26 +118,23 @@ func (s *Service) Track(ctx context.Context, actor store.User, workID int64, in 
 		if in.Status == "" {
 			return tx.DeleteTracking(ctx, actor.ID, w.ID)
 		}
-		total, err := tx.WorkEpisodes(ctx, w.ID)
+		old, total, err := tx.TrackingOf(ctx, actor.ID, w.ID)
 		if err != nil {
 			return err
 		}
 		if err := in.check(total); err != nil {
 			return err
 		}
-		if _, err := tx.Tracking(ctx, actor.ID, w.ID); err != nil {
-			if !errors.Is(err, store.ErrNotFound) {
-				return err
-			}
+		if old.Status == "" { // not tracked yet
 			n, err := tx.CountTracking(ctx, actor.ID)
 			if err != nil {
 				return err
 			}
 			if n >= MaxTracked {
-				return refused("You track %d works, the most an account may track.", n)
+				return wiki.Refused("You track %d works, the most an account may track.", n)
 			}
 		}
-		return tx.PutTracking(ctx, store.Tracking{UserID: actor.ID, WorkID: w.ID, Status: string(in.Status),
+		return tx.PutTracking(ctx, old, store.Tracking{UserID: actor.ID, WorkID: w.ID, Status: string(in.Status),
 			Episodes: in.Episodes, Score: in.Score, Started: in.Started, Finished: in.Finished})
 	})
 }

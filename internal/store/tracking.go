@@ -46,14 +46,12 @@ func (c *conn) Tracking(ctx context.Context, userID, workID int64) (Tracking, er
 	return t, nil
 }
 
-// PutTracking writes an account's tracking of a work, replacing what it had, and keeps the
-// work's score counts with it.
-func (tx *Tx) PutTracking(ctx context.Context, t Tracking) error {
-	old, err := tx.Tracking(ctx, t.UserID, t.WorkID)
-	if err != nil && !isNotFound(err) {
-		return err
-	}
-	_, err = tx.exec(ctx, `INSERT INTO tracking (user_id, work_id, status, episodes, score, started, finished, updated_at)
+// PutTracking writes an account's tracking of a work, t, replacing old, and keeps the work's
+// score counts with it. old is what the account had, as read in this transaction (its zero
+// value when it had none): callers read it anyway, to check a limit or skip an unchanged
+// entry, so it is not read again here.
+func (tx *Tx) PutTracking(ctx context.Context, old, t Tracking) error {
+	_, err := tx.exec(ctx, `INSERT INTO tracking (user_id, work_id, status, episodes, score, started, finished, updated_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (user_id, work_id) DO UPDATE SET status = excluded.status, episodes = excluded.episodes,
 			score = excluded.score, started = excluded.started, finished = excluded.finished, updated_at = excluded.updated_at`,
@@ -173,16 +171,6 @@ func (c *conn) TrackedWorks(ctx context.Context, userID int64, status string, li
 	return out, rows.Err()
 }
 
-// WorkEpisodes is a work's number of episodes when known, else 0.
-func (c *conn) WorkEpisodes(ctx context.Context, workID int64) (int, error) {
-	var n int
-	err := c.queryRow(ctx, `SELECT episodes FROM works WHERE entity_id = ?`, workID).Scan(&n)
-	if isNotFound(c.mapErr(err)) {
-		return 0, nil
-	}
-	return n, c.mapErr(err)
-}
-
 // TrackingPrivate tells whether an account keeps its tracked works to itself.
 func (c *conn) TrackingPrivate(ctx context.Context, userID int64) (bool, error) {
 	var n int
@@ -235,9 +223,9 @@ func isNotFound(err error) bool { return errors.Is(err, ErrNotFound) }
 // placeholders returns "?, ?, ?" for n values.
 func placeholders(n int) string { return strings.TrimSuffix(strings.Repeat("?, ", n), ", ") }
 
-// TrackingOf reads, in one query, what a work page's tracking form needs for one reader: their
-// tracking of the work (Status "" when they have none) and the work's number of episodes (0
-// when not known).
+// TrackingOf reads, in one query, what a work page's tracking form (and the lists package,
+// checking a change of it) needs for one reader: their tracking of the work (Status "" when
+// they have none) and the work's number of episodes (0 when not known).
 func (c *conn) TrackingOf(ctx context.Context, userID, workID int64) (Tracking, int, error) {
 	t := Tracking{UserID: userID, WorkID: workID}
 	var total int

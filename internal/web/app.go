@@ -325,11 +325,9 @@ func (a *App) wrap(h Handler, check func(*http.Request) error) http.Handler {
 		var (
 			ve     *wiki.ValidationError
 			ce     *edit.ConflictError
-			re     *edit.RefusedError
+			re     *wiki.RefusedError
 			le     *edit.LimitError
-			lre    *lists.RefusedError
 			lie    *lists.ImportError
-			are    *accounts.RefusedError
 			ale    *accounts.LimitError
 			status int
 			data   = errorPage{}
@@ -353,17 +351,15 @@ func (a *App) wrap(h Handler, check func(*http.Request) error) http.Handler {
 			status, data.Heading, data.Conflicts = http.StatusConflict, "Someone else changed this meanwhile", ce.Conflicts
 			data.Message = "Nothing was saved. The fields below were changed since you opened the form; reload it to see the page as it is now and make your edit again."
 		case errors.As(err, &re):
+			// Whichever package refused (an edit, a list, an account's role), the reason is
+			// for the person.
 			status, data.Heading, data.Message = http.StatusForbidden, "Not allowed", re.Reason
 		case errors.As(err, &le):
 			status, data.Heading, data.Message = http.StatusTooManyRequests, "Too many edits for now", le.Error()
 			w.Header().Set("Retry-After", strconv.Itoa(max(60, int(le.RetryAfter.Seconds()))))
-		case errors.As(err, &lre):
-			status, data.Heading, data.Message = http.StatusForbidden, "Not allowed", lre.Reason
 		case errors.As(err, &lie):
 			status, data.Heading = http.StatusBadRequest, "That file could not be imported"
 			data.Message = lie.Reason + ". Nothing was imported."
-		case errors.As(err, &are):
-			status, data.Heading, data.Message = http.StatusForbidden, "Not allowed", are.Reason
 		case errors.As(err, &ale):
 			status, data.Heading, data.Message = http.StatusTooManyRequests, "Too many attempts", ale.Message
 			w.Header().Set("Retry-After", strconv.Itoa(int(ale.RetryAfter.Seconds())+1))

@@ -172,9 +172,7 @@ func (a *App) Upload(segment string) Handler {
 		}
 		after, cancel := a.afresh(r)
 		defer cancel()
-		in := edit.ImageInput{Kind: r.PostFormValue("kind"), Caption: r.PostFormValue("caption"), Region: r.PostFormValue("region"),
-			Source: r.PostFormValue("source"), Main: r.PostFormValue("main") != ""}
-		res, err := a.edits.Upload(after.Context(), s.User.ID, e.ID, pic, in, r.PostFormValue("edit_summary"))
+		res, err := a.edits.Upload(after.Context(), s.User.ID, e.ID, pic, imageInput(r), r.PostFormValue("edit_summary"))
 		if err != nil {
 			return err
 		}
@@ -277,10 +275,19 @@ func (a *App) SetMainImage(segment string) Handler {
 // DescribeImage changes a picture's kind, caption, region and source.
 func (a *App) DescribeImage(segment string) Handler {
 	return a.galleryAction(segment, func(r *http.Request, author int64, e store.Entity, base int) (edit.Result, error) {
-		in := edit.ImageInput{Kind: r.PostFormValue("kind"), Caption: r.PostFormValue("caption"), Region: r.PostFormValue("region"),
-			Source: r.PostFormValue("source"), Main: r.PostFormValue("main") != ""}
-		return a.edits.DescribeImage(r.Context(), author, e.ID, base, r.PostFormValue("key"), in, r.PostFormValue("edit_summary"))
+		return a.edits.DescribeImage(r.Context(), author, e.ID, base, r.PostFormValue("key"), imageInput(r), r.PostFormValue("edit_summary"))
 	})
+}
+
+// imageInput reads what the upload and describe forms say of a picture, in the same fields.
+func imageInput(r *http.Request) edit.ImageInput {
+	return edit.ImageInput{
+		Kind:    r.PostFormValue("kind"),
+		Caption: r.PostFormValue("caption"),
+		Region:  r.PostFormValue("region"),
+		Source:  r.PostFormValue("source"),
+		Main:    r.PostFormValue("main") != "",
+	}
 }
 
 // RemoveImage takes a picture out of an entity's gallery.

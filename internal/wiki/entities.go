@@ -1,6 +1,7 @@
 package wiki
 
 import (
+	"errors"
 	"fmt"
 	"regexp"
 	"strings"
@@ -230,6 +231,24 @@ func (e *ValidationError) Error() string {
 // Invalid builds a ValidationError from one or more problems.
 func Invalid(format string, args ...any) *ValidationError {
 	return &ValidationError{Problems: []string{fmt.Sprintf(format, args...)}}
+}
+
+// ErrRefused is what errors.Is finds in every RefusedError.
+var ErrRefused = errors.New("refused")
+
+// RefusedError says why an account may not do what it asked (edit a page, keep another list,
+// change a role); the reason is for the person. The edit, lists and accounts packages all refuse
+// with it, so one answer (403 with the reason) serves them all.
+type RefusedError struct{ Reason string }
+
+func (e *RefusedError) Error() string { return e.Reason }
+
+// Is makes errors.Is(err, ErrRefused) true.
+func (e *RefusedError) Is(target error) bool { return target == ErrRefused }
+
+// Refused builds a RefusedError whose reason is the formatted text.
+func Refused(format string, args ...any) *RefusedError {
+	return &RefusedError{Reason: fmt.Sprintf(format, args...)}
 }
 
 type problems []string
