@@ -217,6 +217,9 @@ type ImportReport struct {
 	Unmatched []MALEntry
 	// Skipped are entries with a status Kioku does not know, or no id.
 	Skipped []MALEntry
+	// Repeated are entries for a work an earlier entry of the export gave already: the first
+	// holds.
+	Repeated []MALEntry
 }
 
 // ImportMAL reads a MyAnimeList export and records actor's tracking of every work whose
@@ -240,7 +243,7 @@ func (s *Service) ImportMAL(ctx context.Context, actor store.User, r io.Reader) 
 		return rep, err
 	}
 	err = s.write(ctx, actor, func(tx *store.Tx) error {
-		rep.Imported, rep.Unchanged, rep.Unmatched, rep.Skipped = 0, 0, nil, nil
+		rep.Imported, rep.Unchanged, rep.Unmatched, rep.Skipped, rep.Repeated = 0, 0, nil, nil, nil
 		n, err := tx.CountTracking(ctx, actor.ID)
 		if err != nil {
 			return err
@@ -257,9 +260,9 @@ func (s *Service) ImportMAL(ctx context.Context, actor store.User, r io.Reader) 
 				continue
 			}
 			if seen[workID] {
-				continue // two entries for one work: the first holds
+				rep.Repeated = append(rep.Repeated, e) // two entries for one work: the first holds
+				continue
 			}
-			seen[workID] = true
 			old, total, err := tx.TrackingOf(ctx, actor.ID, workID)
 			if err != nil {
 				return err
@@ -276,9 +279,10 @@ func (s *Service) ImportMAL(ctx context.Context, actor store.User, r io.Reader) 
 				in.Finished = ""
 			}
 			if err := in.check(total); err != nil {
-				rep.Skipped = append(rep.Skipped, e)
+				rep.Skipped = append(rep.Skipped, e) // a later entry for the work may hold
 				continue
 			}
+			seen[workID] = true
 			switch {
 			case old.Status == "": // not tracked yet
 				if n++; n > MaxTracked {

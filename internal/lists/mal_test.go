@@ -186,7 +186,8 @@ func TestImportMAL(t *testing.T) {
 			}
 
 			// An export that lists a work twice: the first entry holds, the work is tracked and
-			// scored once, and importing it again changes nothing.
+			// scored once, the report names the entry left out, and importing it again changes
+			// nothing.
 			twice := `<myanimelist>
 				<anime><series_animedb_id>1</series_animedb_id><my_watched_episodes>26</my_watched_episodes><my_score>9</my_score><my_status>Completed</my_status></anime>
 				<anime><series_animedb_id>2</series_animedb_id><my_status>Plan to Watch</my_status></anime>
@@ -194,8 +195,10 @@ func TestImportMAL(t *testing.T) {
 			</myanimelist>`
 			for i, want := range []struct{ imported, unchanged int }{{2, 0}, {0, 2}} {
 				rep, err := w.svc.ImportMAL(ctx, w.admin, strings.NewReader(twice))
-				if err != nil || rep.Entries != 3 || rep.Imported != want.imported || rep.Unchanged != want.unchanged || len(rep.Unmatched) != 0 {
-					t.Errorf("work twice, import %d: %+v, %v; want %d imported, %d unchanged", i+1, rep, err, want.imported, want.unchanged)
+				if err != nil || rep.Entries != 3 || rep.Imported != want.imported || rep.Unchanged != want.unchanged || len(rep.Unmatched) != 0 ||
+					len(rep.Skipped) != 0 || len(rep.Repeated) != 1 || rep.Repeated[0].Status != lists.Dropped {
+					t.Errorf("work twice, import %d: %+v, %v; want %d imported, %d unchanged, the dropped entry repeated",
+						i+1, rep, err, want.imported, want.unchanged)
 				}
 				got, err := w.store.Tracking(ctx, w.admin.ID, w.works[0])
 				if err != nil || got.Status != "completed" || got.Score != 9 || got.Episodes != 26 {

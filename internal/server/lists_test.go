@@ -290,7 +290,7 @@ func TestImportMyAnimeList(t *testing.T) {
 		c := s.signedInAs(t, "mal", auth.RoleReader)
 		c.page("/import/myanimelist", http.StatusOK)
 		export := malExport([4]string{"1", "Cowboy Bebop", "Completed", "9"}, [4]string{"30", "Neon Genesis Evangelion", "Dropped", "0"},
-			[4]string{"99999", "Nowhere Special", "Plan to Watch", "0"})
+			[4]string{"99999", "Nowhere Special", "Plan to Watch", "0"}, [4]string{"1", "Cowboy Bebop (again)", "Dropped", "2"})
 		var gz bytes.Buffer
 		z := gzip.NewWriter(&gz)
 		z.Write([]byte(export))
@@ -310,6 +310,9 @@ func TestImportMyAnimeList(t *testing.T) {
 			}
 			if got := doc.Find("#unmatched li").Text(); !strings.Contains(got, "Nowhere Special") || !strings.Contains(got, "99999") {
 				t.Errorf("import %d: unmatched = %q", i, got)
+			}
+			if got := doc.Find("#repeated li").Text(); !strings.Contains(got, "Cowboy Bebop (again)") {
+				t.Errorf("import %d: the entry left out for its work's earlier one: %q", i, got)
 			}
 		}
 		tr, err := s.Store.Tracking(context.Background(), userID(t, s, "mal"), bebop)
