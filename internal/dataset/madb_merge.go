@@ -115,10 +115,12 @@ func mergeReleases(works []Work, renamed map[string]string) []Work {
 }
 
 // mergeReissues folds a video package series that only reissues a work into that work: a series
-// none of whose discs is a first appearance (reissues holds their ids) (a TV series' Blu-ray box, a film on DVD), whose
-// title is that of exactly one TV series, TV special or film that began no later than its first
-// disc. Its discs become the work's releases, and their staff and cast are the work's (repeats
-// are removed later by tidyWork). A series matching no such work, or several, stays a work.
+// none of whose discs is a first appearance (a TV series' Blu-ray box, a film on DVD; reissues
+// holds their ids), whose title is that of exactly one TV series, TV special or film that began
+// no later than its first disc. Its discs become the work's releases, and their staff and cast
+// are the work's (repeats are removed later by tidyWork). A series matching no such work, or
+// several, stays a work: a title that only begins like a work's ("頭文字D Fifth Stage") is
+// often another season or an event, not a reissue.
 func mergeReissues(works []Work, renamed map[string]string, reissues map[string]bool) []Work {
 	byTitle := map[string][]int{}
 	for i, w := range works {

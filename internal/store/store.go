@@ -337,6 +337,7 @@ func (r row) Scan(dest ...any) error {
 	return r.Row.Scan(dest...)
 }
 
+// queryRow runs a query for one row, once the writes made behind it are made (wait).
 func (c *conn) queryRow(ctx context.Context, query string, args ...any) row {
 	if err := c.wait(); err != nil {
 		return row{err: err}

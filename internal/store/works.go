@@ -175,13 +175,13 @@ var fewEdits int64 = 20_000
 func (c *conn) RecentWorks(ctx context.Context, imported bool, limit int) ([]WorkRow, error) {
 	var list []WorkRow
 	var err error
-	var peoples int64
+	var byPeople int64 // the accepted edits people have made
 	if !imported {
-		err = c.queryRow(ctx, `SELECT COALESCE(SUM(accepted_edits), 0) FROM users WHERE role <> ?`, "importer").Scan(&peoples)
+		err = c.queryRow(ctx, `SELECT COALESCE(SUM(accepted_edits), 0) FROM users WHERE role <> ?`, "importer").Scan(&byPeople)
 	}
 	switch {
 	case err != nil:
-	case !imported && peoples <= fewEdits:
+	case !imported && byPeople <= fewEdits:
 		// CROSS JOIN keeps SQLite's join order as written; PostgreSQL plans it as it likes.
 		list, err = c.workRows(ctx, `SELECT `+workRowColumns+` FROM users u
 			CROSS JOIN revisions r
