@@ -439,14 +439,7 @@ func TestUpdateRefusesAnotherKind(t *testing.T) {
 		ctx := context.Background()
 		svc := &edit.Service{Store: s}
 		ann := mustUser(t, s, "ann")
-		var work int64
-		if _, err := svc.Apply(ctx, ann, "made", func(c *edit.Changes) error {
-			var err error
-			work, err = c.Create(ctx, wiki.KindWork, &wiki.Work{Name: "Memories", Medium: wiki.MediumFilm})
-			return err
-		}); err != nil {
-			t.Fatal(err)
-		}
+		work := newWork(t, svc, ann, "Memories")
 		_, err := svc.Apply(ctx, ann, "a person onto a work", func(c *edit.Changes) error {
 			return c.Update(ctx, work, 1, &wiki.Person{Name: "Katsuhiro Otomo"})
 		})

@@ -2,8 +2,8 @@ package store
 
 import (
 	"context"
-	"errors"
 	"fmt"
+	"strings"
 	"sync/atomic"
 )
 
@@ -37,9 +37,6 @@ type laterWrite struct {
 	done  chan struct{}
 }
 
-// errWriteBehind marks the error of a write made behind, surfacing in a later call.
-var errWriteBehind = errors.New("an earlier write of the transaction failed")
-
 // writeBehindQueue is how many writes may wait for the writer goroutine: enough for the caller
 // to run a few records ahead.
 const writeBehindQueue = 4096
@@ -62,7 +59,7 @@ func (tx *Tx) WriteBehind(ctx context.Context, fn func() error) error {
 				close(op.done)
 			case w.err == nil:
 				if _, err := tx.execNow(op.ctx, op.query, op.args...); err != nil {
-					w.err = fmt.Errorf("%w: %w", errWriteBehind, err)
+					w.err = fmt.Errorf("an earlier write of the transaction failed: %w", err)
 					w.failed.Store(true)
 				}
 			}
@@ -112,19 +109,21 @@ func (c *conn) write(ctx context.Context, query string, args ...any) error {
 	return nil
 }
 
-// nextID gives the id of a new row of table (entities or changesets) when the transaction
-// writes behind, and false when SQLite should choose it as it inserts.
-func (c *conn) nextID(ctx context.Context, table string) (int64, bool, error) {
+// insertNew inserts a row of the given columns into table (entities or changesets) and returns
+// its id: while the transaction writes behind, one its counter gives, without waiting; otherwise
+// the one the database picks.
+func (c *conn) insertNew(ctx context.Context, table, columns string, args ...any) (int64, error) {
+	marks := strings.TrimSuffix(strings.Repeat("?, ", len(args)), ", ")
 	w := c.later
 	if w == nil {
-		return 0, false, nil
+		return c.insertID(ctx, `INSERT INTO `+table+` (`+columns+`) VALUES (`+marks+`)`, args...)
 	}
 	id, ok := w.next[table]
 	if !ok {
 		if err := c.queryRow(ctx, `SELECT COALESCE(MAX(id), 0) + 1 FROM `+table).Scan(&id); err != nil {
-			return 0, false, fmt.Errorf("store: next id of %s: %w", table, c.mapErr(err))
+			return 0, fmt.Errorf("store: next id of %s: %w", table, c.mapErr(err))
 		}
 	}
 	w.next[table] = id + 1
-	return id, true, nil
+	return id, c.write(ctx, `INSERT INTO `+table+` (id, `+columns+`) VALUES (?, `+marks+`)`, append([]any{id}, args...)...)
 }

@@ -93,14 +93,8 @@ func (c *conn) entities(ctx context.Context, query string, args ...any) ([]Entit
 // written next in the same transaction.
 func (c *conn) CreateEntity(ctx context.Context, kind wiki.Kind, name, segment string, head int) (int64, error) {
 	t := now()
-	id, given, err := c.nextID(ctx, "entities")
-	if err == nil && given {
-		err = c.write(ctx, `INSERT INTO entities (id, kind, head, name, name_key, segment, created_at, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, id, kind, head, name, NameKey(name), segment, t, t)
-	} else if err == nil {
-		id, err = c.insertID(ctx, `INSERT INTO entities (kind, head, name, name_key, segment, created_at, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?)`, kind, head, name, NameKey(name), segment, t, t)
-	}
+	id, err := c.insertNew(ctx, "entities", "kind, head, name, name_key, segment, created_at, updated_at",
+		kind, head, name, NameKey(name), segment, t, t)
 	if err != nil {
 		return 0, fmt.Errorf("store: create %s: %w", kind, c.mapErr(err))
 	}
@@ -204,14 +198,7 @@ func (tx *Tx) SetHead(ctx context.Context, id int64, expected, head int, name, s
 
 // CreateChangeset records a changeset and returns its id.
 func (tx *Tx) CreateChangeset(ctx context.Context, authorID int64, summary, status string) (int64, error) {
-	id, given, err := tx.nextID(ctx, "changesets")
-	if err == nil && given {
-		err = tx.write(ctx, `INSERT INTO changesets (id, author_id, summary, status, created_at) VALUES (?, ?, ?, ?, ?)`,
-			id, authorID, summary, status, now())
-	} else if err == nil {
-		id, err = tx.insertID(ctx, `INSERT INTO changesets (author_id, summary, status, created_at) VALUES (?, ?, ?, ?)`,
-			authorID, summary, status, now())
-	}
+	id, err := tx.insertNew(ctx, "changesets", "author_id, summary, status, created_at", authorID, summary, status, now())
 	if err != nil {
 		return 0, fmt.Errorf("store: create changeset: %w", tx.mapErr(err))
 	}

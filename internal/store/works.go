@@ -173,37 +173,40 @@ var fewEdits int64 = 20_000
 // dozen that people edited would read every one. While people have made few edits, they are
 // found from their authors instead, which reads only those edits.
 func (c *conn) RecentWorks(ctx context.Context, imported bool, limit int) ([]WorkRow, error) {
-	var list []WorkRow
-	var err error
-	var byPeople int64 // the accepted edits people have made
+	from, op := recentFromWorks, "="
 	if !imported {
-		err = c.queryRow(ctx, `SELECT COALESCE(SUM(accepted_edits), 0) FROM users WHERE role <> ?`, "importer").Scan(&byPeople)
-	}
-	switch {
-	case err != nil:
-	case !imported && byPeople <= fewEdits:
-		// CROSS JOIN keeps SQLite's join order as written; PostgreSQL plans it as it likes.
-		list, err = c.workRows(ctx, `SELECT `+workRowColumns+` FROM users u
-			CROSS JOIN revisions r
-			CROSS JOIN entities e
-			CROSS JOIN works w
-			WHERE u.role <> ? AND u.accepted_edits > 0 AND r.author_id = u.id
-				AND e.id = r.entity_id AND e.head = r.number AND e.kind = ? AND w.entity_id = e.id
-			ORDER BY e.updated_at DESC, e.id DESC LIMIT ?`, "importer", wiki.KindWork, limit)
-	default:
-		op := "<>"
-		if imported {
-			op = "="
+		op = "<>"
+		var byPeople int64 // the accepted edits people have made
+		err := c.queryRow(ctx, `SELECT COALESCE(SUM(accepted_edits), 0) FROM users WHERE role <> ?`, "importer").Scan(&byPeople)
+		if err != nil {
+			return nil, fmt.Errorf("store: recent works: %w", c.mapErr(err))
 		}
-		list, err = c.workRows(ctx, `SELECT `+workRowColumns+` FROM entities e
-			JOIN works w ON w.entity_id = e.id
-			JOIN revisions r ON r.entity_id = e.id AND r.number = e.head
-			JOIN users u ON u.id = r.author_id
-			WHERE e.kind = ? AND e.head > 0 AND u.role `+op+` ?
-			ORDER BY e.updated_at DESC, e.id DESC LIMIT ?`, wiki.KindWork, "importer", limit)
+		if byPeople <= fewEdits {
+			from = recentFromAuthors
+		}
 	}
+	list, err := c.workRows(ctx, `SELECT `+workRowColumns+from+op+` ? ORDER BY e.updated_at DESC, e.id DESC LIMIT ?`,
+		wiki.KindWork, "importer", limit)
 	if err != nil {
 		return nil, fmt.Errorf("store: recent works: %w", err)
 	}
 	return list, nil
 }
+
+// The two ways RecentWorks reads the works whose current revision is by an import account, or is
+// not: from the works, newest first, or from the authors who are not import accounts. Each ends
+// with the comparison of the author's role.
+const (
+	recentFromWorks = ` FROM entities e
+		JOIN works w ON w.entity_id = e.id
+		JOIN revisions r ON r.entity_id = e.id AND r.number = e.head
+		JOIN users u ON u.id = r.author_id
+		WHERE e.kind = ? AND e.head > 0 AND u.role `
+	// CROSS JOIN keeps SQLite's join order as written; PostgreSQL plans it as it likes.
+	recentFromAuthors = ` FROM users u
+		CROSS JOIN revisions r
+		CROSS JOIN entities e
+		CROSS JOIN works w
+		WHERE u.accepted_edits > 0 AND r.author_id = u.id AND e.id = r.entity_id AND e.head = r.number
+			AND w.entity_id = e.id AND e.kind = ? AND u.role `
+)
